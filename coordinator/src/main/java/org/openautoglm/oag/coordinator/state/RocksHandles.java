@@ -84,8 +84,13 @@ final class RocksHandles implements AutoCloseable {
           .setKeepLogFileNum(4)
           .setMaxLogFileSize(16L << 20));
       BloomFilter filter = push(natives, new BloomFilter(10));
-      ColumnFamilyOptions cfOptions = push(natives, new ColumnFamilyOptions()
-          .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(filter)));
+      // Index and filter blocks live in the cache too, so the cache bounds them as well.
+      BlockBasedTableConfig table = new BlockBasedTableConfig()
+          .setBlockCache(cache)
+          .setFilterPolicy(filter)
+          .setCacheIndexAndFilterBlocks(true)
+          .setPinL0FilterAndIndexBlocksInCache(true);
+      ColumnFamilyOptions cfOptions = push(natives, new ColumnFamilyOptions().setTableFormatConfig(table));
       WriteOptions writeOptions = push(natives, new WriteOptions().setDisableWAL(true));
       List<String> names = familyNames(dir, true);
       List<ColumnFamilyHandle> handles = new ArrayList<>();
