@@ -127,7 +127,7 @@ public final class StateStore implements AutoCloseable {
           LOG.debug("event=entry_skipped term={} index={} applied_index={}", term, index, before.getAppliedIndex());
           return null;
         }
-        if (Long.compareUnsigned(term, before.getAppliedTerm()) < 0) {
+        if (term < before.getAppliedTerm()) {
           throw new IllegalArgumentException("entry " + index + " has term " + term
               + " below the applied term " + before.getAppliedTerm());
         }
@@ -157,7 +157,11 @@ public final class StateStore implements AutoCloseable {
     }
   }
 
-  /** Flushes every column family atomically; returns the meta that is now durable (or newer). */
+  /**
+   * Flushes every column family atomically. Returns a meta whose applied
+   * index is now durable (what is on disk may already be a little newer, if
+   * a batch landed during the flush), which is what Raft may call snapshotted.
+   */
   public MetaRecord flush() throws IOException {
     Lock lock = openLock();
     try {
