@@ -1,0 +1,253 @@
+package org.openautoglm.oag.coordinator.state;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.openautoglm.oag.command.v1.BatchResult;
+import org.openautoglm.oag.command.v1.CommandBatch;
+import org.openautoglm.oag.command.v1.CommandResult;
+import org.openautoglm.oag.state.v1.DedupeRecord;
+import org.openautoglm.oag.state.v1.MetaRecord;
+import org.openautoglm.oag.state.v1.TaskRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's replicated state: RocksDB column families for tasks,
+ * dedupe and meta (plus nodes, jobs and events, empty so far), and in-memory
+ * views of the tasks rebuilt from RocksDB on open.
+ *
+ * <p><b>Threading.</b> {@link #applyBatch}, {@link #flush} and
+ * {@link #checkpoint} are meant for the Raft apply thread (apply calls are
+ * serialized anyway); the read methods ({@link #meta}, {@link #task},
+ * {@link #listTasks}, counts) may be called from any thread at any time, also
+ * after {@link #close}, and see each task record either before or after a
+ * batch, never torn. {@link #meta} is published last, so a reader that sees
+ * applied index N also sees every change of entries up to N.
+ *
+ * <p><b>Determinism.</b> {@code applyBatch} is a pure function of (stored
+ * state, batch, index): every replica fed the same entries reaches equal
+ * state and an equal rolling {@linkplain MetaRecord#getDigest digest}, which
+ * replicas can compare at equal applied indexes.
+ *
+ * <p><b>Durability and failure.</b> RocksDB's WAL is off; the Raft log is the
+ * write-ahead log. One batch's changes and its MetaRecord go in one
+ * WriteBatch; {@link #flush} makes them durable, and the meta it returns is
+ * the index Raft may treat as snapshotted. An {@link IOException} means
+ * RocksDB failed and the node must stop; the in-memory views are then still
+ * those of the last good batch. A command this build does not understand
+ * throws {@link IllegalStateException} before anything changes.
+ */
+public final class StateStore implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
+
+  private final Path dir;
+  private final RocksHandles rocks;
+  private final TaskViews tasks = new TaskViews();
+  private final DedupeTable dedupe;
+  private final BatchApplier applier;
+  private final Object applyMutex = new Object();
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();  // write: close
+  private volatile MetaRecord meta;
+  private volatile boolean closed;
+
+  private StateStore(Path dir, RocksHandles rocks, StoreSettings settings) throws IOException {
+    this.dir = dir;
+    this.rocks = rocks;
+    this.dedupe = new DedupeTable(key -> rocks.get(RocksHandles.DEDUPE, key));
+    this.applier = new BatchApplier(CommandDispatcher.STANDARD, settings);
+    this.meta = loadMeta(rocks);
+    rocks.scan(RocksHandles.TASKS, (key, value) ->
+        tasks.put(Keys.seqOfKey(key), Records.parse(TaskRecord.parser(), value, "task")));
+    rocks.scan(RocksHandles.DEDUPE, (key, value) ->
+        dedupe.publish(Keys.dedupeKeyOf(key), Records.parse(DedupeRecord.parser(), value, "dedupe")));
+  }
+
+  /**
+   * Opens (creating if absent) the store at {@code dir}, loads its MetaRecord
+   * and rebuilds the views. A checkpoint directory opens like any other.
+   */
+  public static StateStore open(Path dir, StoreSettings settings) throws IOException {
+    Objects.requireNonNull(settings, "settings");
+    RocksHandles rocks = RocksHandles.open(dir, settings);
+    try {
+      StateStore store = new StateStore(dir, rocks, settings);
+      MetaRecord m = store.meta;
+      LOG.info("event=state_opened dir={} applied_term={} applied_index={} tasks={} dedupe_rows={} digest={}",
+          dir, m.getAppliedTerm(), m.getAppliedIndex(), store.taskCount(), store.dedupeSize(), hex(m));
+      return store;
+    } catch (IOException | RuntimeException e) {
+      rocks.close();
+      throw e;
+    }
+  }
+
+  /** Reads the MetaRecord of a store that is not open here (a checkpoint, say). */
+  public static MetaRecord readMeta(Path dir) throws IOException {
+    try (RocksHandles rocks = RocksHandles.openReadOnly(dir)) {
+      return loadMeta(rocks);
+    }
+  }
+
+  /** Last applied term/index, digest, replicated time, next task seq; the default instance when empty. */
+  public MetaRecord meta() {
+    return meta;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /**
+   * Applies one Raft entry. Returns null, changing nothing, when {@code index}
+   * is at or below the applied index. Otherwise returns one result per
+   * command, in order, once the changes and the new meta are written (one
+   * WriteBatch, no WAL) and visible in the views.
+   *
+   * @param entryBytes the batch's bytes exactly as in the log; they feed the digest
+   * @throws IOException RocksDB failed; stop the node
+   * @throws IllegalStateException a command this build does not understand and not ignorable
+   * @throws IllegalArgumentException {@code term} is below the applied term
+   */
+  public BatchResult applyBatch(long term, long index, CommandBatch batch, byte[] entryBytes)
+      throws IOException {
+    Objects.requireNonNull(batch, "batch");
+    Objects.requireNonNull(entryBytes, "entryBytes");
+    synchronized (applyMutex) {
+      Lock lock = openLock();
+      try {
+        MetaRecord before = meta;
+        if (index <= before.getAppliedIndex()) {
+          LOG.debug("event=entry_skipped term={} index={} applied_index={}", term, index, before.getAppliedIndex());
+          return null;
+        }
+        if (term < before.getAppliedTerm()) {
+          throw new IllegalArgumentException("entry " + index + " has term " + term
+              + " below the applied term " + before.getAppliedTerm());
+        }
+        WorkingSet ws = new WorkingSet(tasks, dedupe, index, before.getTimeMs(), before.getNextTaskSeq());
+        List<CommandResult> results = applier.apply(ws, term, batch);
+        BatchApplier.Expired expired = applier.expire(ws);
+        MetaRecord after = before.toBuilder()
+            .setAppliedTerm(term)
+            .setAppliedIndex(index)
+            .setDigest(Records.nextDigest(before.getDigest(), index, entryBytes))
+            .setTimeMs(ws.timeMs())
+            .setNextTaskSeq(ws.nextSeq())
+            .build();
+        ChangeWriter.write(rocks, ws, after);
+        ws.publish();
+        meta = after;
+        if (expired.tasks() > 0 || expired.dedupeRows() > 0) {
+          LOG.info("event=state_expired index={} tasks_purged={} dedupe_rows_evicted={}",
+              index, expired.tasks(), expired.dedupeRows());
+        }
+        LOG.debug("event=batch_applied term={} index={} commands={} rows_changed={}",
+            term, index, results.size(), ws.taskChanges().size() + ws.dedupeChanges().size());
+        return BatchResult.newBuilder().addAllResults(results).build();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /**
+   * Flushes every column family atomically. Returns a meta whose applied
+   * index is now durable (what is on disk may already be a little newer, if
+   * a batch landed during the flush), which is what Raft may call snapshotted.
+   */
+  public MetaRecord flush() throws IOException {
+    Lock lock = openLock();
+    try {
+      MetaRecord durable = meta;  // read before the flush: everything it covers is in the memtables
+      rocks.flush();
+      LOG.debug("event=state_flushed applied_index={}", durable.getAppliedIndex());
+      return durable;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Flushes, then writes a RocksDB checkpoint into {@code target} (which must not exist). */
+  public MetaRecord checkpoint(Path target) throws IOException {
+    Lock lock = openLock();
+    try {
+      rocks.flush();
+      rocks.checkpoint(target);
+    } finally {
+      lock.unlock();
+    }
+    MetaRecord contained = readMeta(target);  // exact even if a batch landed meanwhile
+    LOG.info("event=checkpoint_written target={} applied_term={} applied_index={}",
+        target, contained.getAppliedTerm(), contained.getAppliedIndex());
+    return contained;
+  }
+
+  public Optional<TaskRecord> task(String id) {
+    long seq = Keys.seqOfTaskId(id);
+    return seq < 0 ? Optional.empty() : Optional.ofNullable(tasks.get(seq));
+  }
+
+  /**
+   * One page of tasks in creation order.
+   *
+   * @throws IllegalArgumentException a malformed page token (the message names {@code page_token})
+   */
+  public TaskPage listTasks(TaskQuery query) {
+    return TaskLister.list(tasks, Objects.requireNonNull(query, "query"));
+  }
+
+  public long taskCount() {
+    return tasks.count();
+  }
+
+  public long dedupeSize() {
+    return dedupe.size();
+  }
+
+  /** Flushes, then releases every native handle. Idempotent; reads keep answering from memory. */
+  @Override
+  public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        rocks.flush();
+      } catch (IOException e) {
+        LOG.warn("event=state_close_flush_failed dir={} error=\"{}\"", dir, e.getMessage());
+      }
+      rocks.close();
+      LOG.info("event=state_closed dir={} applied_index={}", dir, meta.getAppliedIndex());
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+  }
+
+  private Lock openLock() {
+    Lock lock = lifecycle.readLock();
+    lock.lock();
+    if (closed) {
+      lock.unlock();
+      throw new IllegalStateException("state store at " + dir + " is closed");
+    }
+    return lock;
+  }
+
+  private static MetaRecord loadMeta(RocksHandles rocks) throws IOException {
+    byte[] row = rocks.get(RocksHandles.META, Keys.META);
+    return row == null ? MetaRecord.getDefaultInstance() : Records.parse(MetaRecord.parser(), row, "meta");
+  }
+
+  private static String hex(MetaRecord m) {
+    return HexFormat.of().formatHex(m.getDigest().toByteArray());
+  }
+}

@@ -1,0 +1,44 @@
+package org.openautoglm.oag.coordinator.state;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of one {@link StateStore}. Immutable.
+ *
+ * <p>{@code dedupeTtl} and {@code terminalTaskRetention} change what apply
+ * computes, so every replica of a cluster must use the same values or their
+ * states (and digests) diverge. The memory settings are local to each node.
+ *
+ * @param dedupeTtl how long, in replicated time, a request id keeps its original result
+ * @param terminalTaskRetention how long, in replicated time, a finished task stays stored
+ * @param blockCacheBytes the one block cache shared by every column family
+ * @param writeBufferBytes the bound on all memtables together, charged to the block cache
+ */
+public record StoreSettings(
+    Duration dedupeTtl, Duration terminalTaskRetention, long blockCacheBytes, long writeBufferBytes) {
+
+  public StoreSettings {
+    Objects.requireNonNull(dedupeTtl, "dedupeTtl");
+    Objects.requireNonNull(terminalTaskRetention, "terminalTaskRetention");
+    if (dedupeTtl.isNegative() || terminalTaskRetention.isNegative()) {
+      throw new IllegalArgumentException("durations must not be negative");
+    }
+    if (blockCacheBytes <= 0 || writeBufferBytes <= 0) {
+      throw new IllegalArgumentException("memory bounds must be positive");
+    }
+  }
+
+  /** 24 h dedupe, 24 h retention, 64 MiB block cache, 64 MiB of write buffers. */
+  public static StoreSettings defaults() {
+    return new StoreSettings(Duration.ofHours(24), Duration.ofHours(24), 64L << 20, 64L << 20);
+  }
+
+  public StoreSettings withDedupeTtl(Duration ttl) {
+    return new StoreSettings(ttl, terminalTaskRetention, blockCacheBytes, writeBufferBytes);
+  }
+
+  public StoreSettings withTerminalTaskRetention(Duration retention) {
+    return new StoreSettings(dedupeTtl, retention, blockCacheBytes, writeBufferBytes);
+  }
+}

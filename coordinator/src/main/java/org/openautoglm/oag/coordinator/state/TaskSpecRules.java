@@ -1,0 +1,149 @@
+package org.openautoglm.oag.coordinator.state;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.openautoglm.oag.coordinator.state.CommandValidator.Violation;
+import org.openautoglm.oag.state.v1.Restart;
+import org.openautoglm.oag.state.v1.TaskSpecRecord;
+
+/**
+ * The rules a task spec must satisfy. Field paths are those of the public
+ * {@code TaskSpec} (resources nested under {@code spec.resources}). Maps are
+ * checked in key order so the reported violation is deterministic.
+ */
+final class TaskSpecRules {
+
+  static final int MAX_SPEC_BYTES = 64 * 1024;
+  static final int MAX_COMMAND_CHARS = 4096;
+  static final int MAX_ARGS = 1024;
+  static final int MAX_NAME_CHARS = 253;
+  static final int MAX_KEY_CHARS = 253;
+  static final int MAX_WORKING_DIR_CHARS = 4096;
+  static final int MAX_CPU_MILLIS = 1_000_000;
+  static final long MAX_MEMORY_MIB = 16_777_216;
+  static final int MAX_GPUS = 64;
+  static final int MAX_PRIORITY = 1000;
+
+  private TaskSpecRules() {}
+
+  static Optional<Violation> check(TaskSpecRecord spec) {
+    int size = spec.getSerializedSize();
+    if (size > MAX_SPEC_BYTES) {
+      return Violation.of("spec", size + " bytes, at most " + MAX_SPEC_BYTES);
+    }
+    Optional<Violation> bad = checkCommand(spec);
+    if (bad.isEmpty()) {
+      bad = checkArgs(spec);
+    }
+    if (bad.isEmpty()) {
+      bad = checkName(spec.getName());
+    }
+    if (bad.isEmpty()) {
+      bad = checkNumbers(spec);
+    }
+    if (bad.isEmpty()) {
+      bad = checkMap("spec.env", spec.getEnvMap(), true);
+    }
+    if (bad.isEmpty()) {
+      bad = checkMap("spec.labels", spec.getLabelsMap(), false);
+    }
+    if (bad.isEmpty()) {
+      bad = checkWorkingDir(spec.getWorkingDir());
+    }
+    if (bad.isEmpty() && spec.getRestart() == Restart.UNRECOGNIZED) {
+      bad = Violation.of("spec.restart", "unknown restart policy " + spec.getRestartValue());
+    }
+    return bad;
+  }
+
+  private static Optional<Violation> checkCommand(TaskSpecRecord spec) {
+    String command = spec.getCommand();
+    if (command.isEmpty()) {
+      return Violation.of("spec.command", "required");
+    }
+    if (command.length() > MAX_COMMAND_CHARS) {
+      return Violation.of("spec.command", command.length() + " chars, at most " + MAX_COMMAND_CHARS);
+    }
+    if (command.indexOf('\0') >= 0) {
+      return Violation.of("spec.command", "contains a NUL character");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Violation> checkArgs(TaskSpecRecord spec) {
+    if (spec.getArgsCount() > MAX_ARGS) {
+      return Violation.of("spec.args", spec.getArgsCount() + " entries, at most " + MAX_ARGS);
+    }
+    for (int i = 0; i < spec.getArgsCount(); i++) {
+      if (spec.getArgs(i).indexOf('\0') >= 0) {
+        return Violation.of("spec.args[" + i + "]", "contains a NUL character");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Violation> checkName(String name) {
+    if (name.length() > MAX_NAME_CHARS) {
+      return Violation.of("spec.name", name.length() + " chars, at most " + MAX_NAME_CHARS);
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '.' || c == '_' || c == '-';
+      if (!ok) {
+        return Violation.of("spec.name", "may contain only A-Z a-z 0-9 . _ - but has '" + c + "'");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Violation> checkNumbers(TaskSpecRecord spec) {
+    if (spec.getCpuMillis() < 0 || spec.getCpuMillis() > MAX_CPU_MILLIS) {
+      return outOfRange("spec.resources.cpu_millis", spec.getCpuMillis(), 0, MAX_CPU_MILLIS);
+    }
+    if (spec.getMemoryMib() < 0 || spec.getMemoryMib() > MAX_MEMORY_MIB) {
+      return outOfRange("spec.resources.memory_mib", spec.getMemoryMib(), 0, MAX_MEMORY_MIB);
+    }
+    if (spec.getGpus() < 0 || spec.getGpus() > MAX_GPUS) {
+      return outOfRange("spec.resources.gpus", spec.getGpus(), 0, MAX_GPUS);
+    }
+    if (spec.getPriority() < -MAX_PRIORITY || spec.getPriority() > MAX_PRIORITY) {
+      return outOfRange("spec.priority", spec.getPriority(), -MAX_PRIORITY, MAX_PRIORITY);
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Violation> outOfRange(String field, long value, long min, long max) {
+    return Violation.of(field, value + " is outside " + min + ".." + max);
+  }
+
+  private static Optional<Violation> checkMap(String field, Map<String, String> map, boolean env) {
+    for (Map.Entry<String, String> e : new TreeMap<>(map).entrySet()) {
+      String key = e.getKey();
+      if (key.isEmpty()) {
+        return Violation.of(field, "empty key");
+      }
+      if (key.length() > MAX_KEY_CHARS) {
+        return Violation.of(field, "key of " + key.length() + " chars, at most " + MAX_KEY_CHARS);
+      }
+      if (env && key.indexOf('=') >= 0) {
+        return Violation.of(field, "key '" + key + "' contains '='");
+      }
+      if (env && (key.indexOf('\0') >= 0 || e.getValue().indexOf('\0') >= 0)) {
+        return Violation.of(field, "entry '" + key.replace('\0', '?') + "' contains a NUL character");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Violation> checkWorkingDir(String dir) {
+    if (dir.length() > MAX_WORKING_DIR_CHARS) {
+      return Violation.of("spec.working_dir", dir.length() + " chars, at most " + MAX_WORKING_DIR_CHARS);
+    }
+    if (dir.indexOf('\0') >= 0) {
+      return Violation.of("spec.working_dir", "contains a NUL character");
+    }
+    return Optional.empty();
+  }
+}
