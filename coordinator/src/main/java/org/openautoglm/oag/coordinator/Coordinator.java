@@ -1,42 +1,246 @@
 package org.openautoglm.oag.coordinator;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.openautoglm.oag.coordinator.api.ApiServer;
+import org.openautoglm.oag.coordinator.http.CoordinatorMeters;
+import org.openautoglm.oag.coordinator.http.HttpEndpoint;
+import org.openautoglm.oag.coordinator.http.Readiness;
+import org.openautoglm.oag.coordinator.peer.PeerClient;
+import org.openautoglm.oag.coordinator.propose.Proposer;
+import org.openautoglm.oag.coordinator.raft.RaftEvents;
+import org.openautoglm.oag.coordinator.raft.RaftNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One coordinator node: its Ratis server over the RocksDB state, the gRPC API
  * and the HTTP surface. {@link #start} returns once every listener is bound;
  * the node may still be electing a leader. {@link #close} hands leadership
  * to another member first when this node leads, then stops everything.
- * Thread-safe.
+ * A fatal storage error closes the node and completes {@link #terminated()}
+ * exceptionally. Thread-safe.
  */
 public final class Coordinator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
 
-  private Coordinator() {}
+  private final CoordinatorConfig config;
+  private final CoordinatorMeters meterSet;
+  private final PrometheusMeterRegistry meters;
+  private final PeerClient peers;
+  private final RaftNode raft;
+  private final Proposer proposer;
+  private final ApiServer api;
+  private final HttpEndpoint http;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+  private Coordinator(CoordinatorConfig config, CoordinatorMeters meterSet, PeerClient peers,
+      FatalHandler fatal) throws IOException {
+    this.config = config;
+    this.meterSet = meterSet;
+    this.meters = meterSet.registry();
+    this.peers = peers;
+    this.raft = RaftNode.start(config, peers, new MeteredEvents(meters), fatal);
+    Proposer proposer = null;
+    ApiServer api = null;
+    try {
+      proposer = new Proposer(raft, Clock.SYSTEM, config.groupCommitMaxCommands(),
+          config.groupCommitMaxBytes(), config.groupCommitWindow(), meters);
+      api = new ApiServer(config, raft, proposer, peers, meters);
+      this.proposer = proposer;
+      this.api = api;
+      registerGauges();
+      this.http = config.httpPort() < 0 ? null
+          : HttpEndpoint.start(config.bindHost(), config.httpPort(), config.nodeId(), meters,
+              this::readiness, this::clusterJson);
+    } catch (IOException | RuntimeException e) {
+      if (api != null) {
+        api.close();
+      }
+      if (proposer != null) {
+        proposer.close();
+      }
+      raft.close();
+      peers.close();
+      throw e;
+    }
+  }
 
   public static Coordinator start(CoordinatorConfig config) throws IOException {
-    throw new UnsupportedOperationException("wired in the next step");
+    DataDirIdentity.claim(config.dataDir(), config.clusterId(), config.nodeId());
+    CoordinatorMeters meters = CoordinatorMeters.create(config.nodeId());
+    PeerClient peers = new PeerClient(config);
+    FatalHandler fatal = new FatalHandler();
+    Coordinator c;
+    try {
+      c = new Coordinator(config, meters, peers, fatal);
+    } catch (IOException | RuntimeException e) {
+      meters.close();
+      throw e;
+    }
+    fatal.node = c;
+    LOG.info("event=coordinator_started node={} api={} raft={} http={}", config.nodeId(), c.apiAddress(),
+        config.self().raftAddress(), c.httpPort());
+    return c;
+  }
+
+  private void registerGauges() {
+    MeterRegistry m = meters;
+    Gauge.builder("oag_raft_is_leader", raft, r -> r.isLeader() ? 1 : 0).register(m);
+    Gauge.builder("oag_raft_term", raft, RaftNode::term).register(m);
+    Gauge.builder("oag_raft_commit_index", raft, RaftNode::commitIndex).register(m);
+    Gauge.builder("oag_raft_applied_index", raft, RaftNode::appliedIndex).register(m);
+    Gauge.builder("oag_snapshot_installs", raft, RaftNode::snapshotInstalls).register(m);
+    Gauge.builder("oag_dedupe_entries", raft, r -> r.store().dedupeSize()).register(m);
+    Gauge.builder("oag_tasks", raft, r -> r.store().taskCount()).register(m);
+  }
+
+  private Readiness readiness() {
+    if (closed.get()) {
+      return Readiness.notReady("shutting down");
+    }
+    return raft.leaderId() == null ? Readiness.notReady("no leader known") : Readiness.ready();
+  }
+
+  /** This member's own view, for {@code GET /v1/cluster}; cheap (no peer calls), as the HTTP thread needs. */
+  private String clusterJson() {
+    var meta = raft.store().meta();
+    String leader = raft.leaderId();
+    return "{\"clusterId\":\"" + config.clusterId() + "\",\"node\":\"" + nodeId()
+        + "\",\"role\":\"" + raft.role() + "\",\"leader\":" + (leader == null ? "null" : "\"" + leader + "\"")
+        + ",\"term\":" + raft.term() + ",\"appliedIndex\":" + meta.getAppliedIndex()
+        + ",\"digest\":\"" + java.util.HexFormat.of().formatHex(meta.getDigest().toByteArray()) + "\"}";
   }
 
   public String nodeId() {
-    throw new UnsupportedOperationException();
+    return config.nodeId();
   }
 
   /** host:port of the gRPC API actually bound. */
   public String apiAddress() {
-    throw new UnsupportedOperationException();
+    return config.bindHost() + ":" + api.port();
   }
 
   /** The bound HTTP port, or -1 when HTTP is off. */
   public int httpPort() {
-    throw new UnsupportedOperationException();
+    return http == null ? -1 : http.port();
   }
 
   public boolean isLeader() {
-    throw new UnsupportedOperationException();
+    return !closed.get() && raft.isLeader();
+  }
+
+  /** The Raft member, for in-process tests and tools of this module. */
+  public RaftNode raft() {
+    return raft;
+  }
+
+  /** Completes when the node has closed; exceptionally when a fatal error closed it. */
+  public CompletableFuture<Void> terminated() {
+    return terminated;
   }
 
   @Override
   public void close() {
-    throw new UnsupportedOperationException();
+    closeWith(true, null);
+  }
+
+  /**
+   * Stops at once without handing off leadership, as a crash would (the
+   * store is still closed cleanly, which a kill -9 would not do; the
+   * multi-process tests cover that).
+   */
+  public void halt() {
+    closeWith(false, null);
+  }
+
+  private void closeWith(boolean handOff, Throwable fatal) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (handOff) {
+      handOffLeadership();
+    }
+    api.close();
+    proposer.close();
+    if (http != null) {
+      http.close();
+    }
+    try {
+      raft.close();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("event=raft_close_failed node={} reason={}", nodeId(), e.toString());
+    }
+    peers.close();
+    meterSet.close();
+    LOG.info("event=coordinator_stopped node={} fatal={}", nodeId(), fatal != null);
+    if (fatal == null) {
+      terminated.complete(null);
+    } else {
+      terminated.completeExceptionally(fatal);
+    }
+  }
+
+  /** SIGTERM on the leader: move leadership first so clients see one short blip, not an election timeout. */
+  private void handOffLeadership() {
+    if (!raft.isLeader() || config.peers().size() < 2) {
+      return;
+    }
+    try {
+      String to = raft.transferLeadership("", 3000).get(4, TimeUnit.SECONDS);
+      LOG.info("event=leadership_transferred node={} to={}", nodeId(), to);
+    } catch (Exception e) {
+      LOG.warn("event=leadership_transfer_failed node={} reason={}", nodeId(), e.toString());
+    }
+  }
+
+  /** Closes the node (off the failing thread) when apply hits an I/O error. */
+  private static final class FatalHandler implements java.util.function.Consumer<Throwable> {
+    volatile Coordinator node;
+
+    @Override
+    public void accept(Throwable error) {
+      Coordinator c = node;
+      if (c != null) {
+        Thread t = new Thread(() -> c.closeWith(false, error), "oag-fatal-close");
+        t.setDaemon(true);
+        t.start();
+      }
+    }
+  }
+
+  /** Apply and snapshot meters. */
+  private static final class MeteredEvents implements RaftEvents {
+    private final Timer apply;
+    private final DistributionSummary batch;
+    private final Counter installs;
+
+    MeteredEvents(MeterRegistry m) {
+      apply = Timer.builder("oag_apply_latency").description("time to apply one Raft entry").register(m);
+      batch = DistributionSummary.builder("oag_apply_batch_commands").description("commands per applied entry")
+          .register(m);
+      installs = Counter.builder("oag_snapshot_installs_total").description("checkpoints installed from the leader")
+          .register(m);
+    }
+
+    @Override
+    public void applied(long index, int commands, long applyNanos) {
+      apply.record(applyNanos, TimeUnit.NANOSECONDS);
+      batch.record(commands);
+    }
+
+    @Override
+    public void snapshotInstalled(long index) {
+      installs.increment();
+    }
   }
 }

@@ -37,6 +37,9 @@ public record CoordinatorConfig(
   public CoordinatorConfig {
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(dataDir, "dataDir");
+    if (clusterId == null || !clusterId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+      throw new IllegalArgumentException("cluster id must be 1-64 letters, digits, '.', '_' or '-': " + clusterId);
+    }
     peers = List.copyOf(peers);
     if (self(nodeId, peers) == null) {
       throw new IllegalArgumentException("node id " + nodeId + " is not among the peers " + peers);

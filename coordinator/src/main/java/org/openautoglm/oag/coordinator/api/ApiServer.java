@@ -1,0 +1,107 @@
+package org.openautoglm.oag.coordinator.api;
+
+import io.grpc.ForwardingServerCall;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.openautoglm.oag.coordinator.CoordinatorConfig;
+import org.openautoglm.oag.coordinator.peer.PeerClient;
+import org.openautoglm.oag.coordinator.peer.PeerEndpoint;
+import org.openautoglm.oag.coordinator.propose.Proposer;
+import org.openautoglm.oag.coordinator.raft.RaftNode;
+
+/**
+ * The gRPC server of one coordinator: TaskService, ClusterService,
+ * PeerService, the standard health service and server reflection, with call
+ * count and latency by method and outcome.
+ */
+public final class ApiServer implements AutoCloseable {
+  /** Requests above this are refused by gRPC with RESOURCE_EXHAUSTED before any parsing. */
+  public static final int MAX_INBOUND_BYTES = 4 << 20;
+
+  private final Server server;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final ExecutorService fanOut;
+
+  public ApiServer(CoordinatorConfig config, RaftNode raft, Proposer proposer, PeerClient peers,
+      MeterRegistry meters) throws IOException {
+    this.fanOut = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "oag-status-" + config.nodeId());
+      t.setDaemon(true);
+      return t;
+    });
+    Duration deadline = config.requestDeadline();
+    CallMetrics metrics = new CallMetrics(meters);
+    this.server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.apiPort()))
+        .maxInboundMessageSize(MAX_INBOUND_BYTES)
+        .addService(ServerInterceptors.intercept(new TaskEndpoint(raft, proposer, deadline), metrics))
+        .addService(ServerInterceptors.intercept(
+            new ClusterEndpoint(raft, peers, config.clusterId(), fanOut), metrics))
+        .addService(new PeerEndpoint(raft, config.clusterId(), config.dataDir().resolve("checkpoints")))
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .build()
+        .start();
+    health.setStatus("", ServingStatus.SERVING);
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  @Override
+  public void close() {
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.shutdownNow();
+    }
+    fanOut.shutdownNow();
+  }
+
+  /** Counts and times every call by method and final status code. */
+  private static final class CallMetrics implements ServerInterceptor {
+    private final MeterRegistry meters;
+
+    CallMetrics(MeterRegistry meters) {
+      this.meters = meters;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+        ServerCallHandler<Q, R> next) {
+      long start = System.nanoTime();
+      String method = call.getMethodDescriptor().getBareMethodName();
+      return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+        @Override
+        public void close(Status status, Metadata trailers) {
+          Timer.builder("oag_api_calls").description("gRPC API calls by method and outcome")
+              .tag("method", String.valueOf(method)).tag("outcome", status.getCode().name())
+              .register(meters).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+          super.close(status, trailers);
+        }
+      }, headers);
+    }
+  }
+}
