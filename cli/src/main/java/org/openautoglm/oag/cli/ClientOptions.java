@@ -1,0 +1,37 @@
+package org.openautoglm.oag.cli;
+
+import org.openautoglm.oag.client.ClientConfig;
+import org.openautoglm.oag.client.CoordinatorClient;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code --address}, shared by every command that talks to a cluster. */
+final class ClientOptions {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  @Option(names = {"-a", "--address"}, paramLabel = "HOST:PORT[,...]",
+      description = "Coordinator API addresses, comma-separated "
+          + "(default: $OAG_ADDR, else " + CliContext.DEFAULT_ADDRESSES + ").")
+  String address;
+
+  /** A client with the CLI's stable client id; the caller closes it. */
+  CoordinatorClient connect() {
+    CliContext ctx = CliContext.of(spec);
+    String addresses = address != null ? address : ctx.defaultAddresses();
+    ClientConfig.Builder b;
+    try {
+      b = ClientConfig.builder(addresses);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(),
+          "Invalid value for option '--address': " + e.getMessage());
+    }
+    b.clientId(ctx.clientId());
+    if (ctx.channelFactory() != null) {
+      b.channelFactory(ctx.channelFactory());
+    }
+    return CoordinatorClient.connect(b.build());
+  }
+}
