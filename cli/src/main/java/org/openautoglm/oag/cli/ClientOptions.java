@@ -17,6 +17,11 @@ final class ClientOptions {
           + "(default: $OAG_ADDR, else " + CliContext.DEFAULT_ADDRESSES + ").")
   String address;
 
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+      converter = Units.NonNegativeInt.class,
+      description = "Give up after this many seconds of retrying (default: ${DEFAULT-VALUE}).")
+  int timeoutSeconds = 30;
+
   /** A client with the CLI's stable client id; the caller closes it. */
   CoordinatorClient connect() {
     CliContext ctx = CliContext.of(spec);
@@ -28,7 +33,11 @@ final class ClientOptions {
       throw new ParameterException(spec.commandLine(),
           "Invalid value for option '--address': " + e.getMessage());
     }
-    b.clientId(ctx.clientId());
+    if (timeoutSeconds < 1) {
+      throw new ParameterException(spec.commandLine(),
+          "Invalid value for option '--timeout': must be at least 1 second");
+    }
+    b.clientId(ctx.clientId()).retryBudget(java.time.Duration.ofSeconds(timeoutSeconds));
     if (ctx.channelFactory() != null) {
       b.channelFactory(ctx.channelFactory());
     }

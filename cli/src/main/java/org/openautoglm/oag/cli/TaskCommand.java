@@ -152,8 +152,8 @@ final class TaskCommand {
     @Mixin ClientOptions client;
     @Mixin OutputOptions output;
 
-    @Option(names = "--state", paramLabel = "STATE",
-        description = "Only these states; repeatable: ${COMPLETION-CANDIDATES}.")
+    @Option(names = "--state", paramLabel = "STATE", converter = Units.State.class,
+        description = "Only tasks in these states; repeatable: " + Units.State.NAMES + ".")
     List<TaskState> states = new ArrayList<>();
 
     @Option(names = "--name-prefix", paramLabel = "P") String namePrefix = "";

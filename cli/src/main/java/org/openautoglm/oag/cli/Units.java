@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openautoglm.oag.api.v1.RestartPolicy;
+import org.openautoglm.oag.api.v1.TaskState;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -86,6 +87,25 @@ final class Units {
       case RESTART_ALWAYS -> "always";
       default -> "never";
     };
+  }
+
+  /** A task state by name, any case; the proto's placeholder values are refused. */
+  static final class State implements ITypeConverter<TaskState> {
+    static final String NAMES = "created, pending, scheduled, running, paused, succeeded, "
+        + "failed, stopped, lost";
+
+    @Override
+    public TaskState convert(String value) {
+      try {
+        TaskState s = TaskState.valueOf(value.strip().toUpperCase(Locale.ROOT));
+        if (s != TaskState.TASK_STATE_UNSPECIFIED && s != TaskState.UNRECOGNIZED) {
+          return s;
+        }
+      } catch (IllegalArgumentException e) {
+        // fall through
+      }
+      throw new TypeConversionException("'" + value + "' is not one of " + NAMES);
+    }
   }
 
   static final class NonNegativeInt implements ITypeConverter<Integer> {

@@ -67,6 +67,7 @@ final class RetryLoop {
       String address = endpoints.current();
       AttemptTracer tracer = new AttemptTracer();
       s.attempts++;
+      s.address = address;
       try {
         return rpc.call(endpoints.channel(address),
             Math.min(config.deadline().toNanos(), remaining), tracer);
@@ -122,8 +123,8 @@ final class RetryLoop {
 
   private OagException giveUp(String method, String requestId, State s) {
     String why = s.last == null ? "no attempt fitted" : s.last.getMessage();
-    String text = method + ": gave up after " + s.attempts + " attempt(s) within "
-        + config.retryBudget().toMillis() + " ms: " + why;
+    String text = method + ": gave up after " + s.attempts + " attempt(s) in "
+        + config.retryBudget().toMillis() + " ms, last at " + s.address + ": " + why;
     if (s.maybeApplied) {
       return new IndeterminateException(s.last.code(),
           text + " (may have been applied; retry with request id " + requestId + ")",
@@ -138,5 +139,6 @@ final class RetryLoop {
     int freeHops;
     boolean maybeApplied;
     OagException last;
+    String address;
   }
 }

@@ -26,6 +26,9 @@ final class StatusMapper {
     Metadata t = trailers == null ? new Metadata() : trailers;
     Status.Code code = status.getCode();
     String description = status.getDescription() == null ? code.name() : status.getDescription();
+    if (status.getCause() != null && status.getCause().getMessage() != null) {
+      description += " (" + status.getCause().getMessage() + ")";
+    }
     Throwable cause = status.asRuntimeException(trailers);
     switch (code) {
       case UNAVAILABLE:
