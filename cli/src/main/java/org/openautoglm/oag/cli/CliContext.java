@@ -2,6 +2,7 @@ package org.openautoglm.oag.cli;
 
 import io.grpc.ManagedChannel;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
@@ -33,13 +34,24 @@ public record CliContext(
    * {@code --request-id} from a fresh shell is deduplicated by the coordinator.
    */
   static String stableClientId() {
-    String host;
+    return "cli:" + System.getProperty("user.name") + "@" + hostName();
+  }
+
+  /** The kernel's host name first: a DNS lookup could stall every CLI call. */
+  private static String hostName() {
     try {
-      host = InetAddress.getLocalHost().getHostName();
+      String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+      if (!h.isEmpty()) {
+        return h;
+      }
     } catch (Exception e) {
-      host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+      // not Linux: ask the resolver
     }
-    return "cli:" + System.getProperty("user.name") + "@" + host;
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return System.getenv().getOrDefault("HOSTNAME", "localhost");
+    }
   }
 
   /** Coordinator addresses: OAG_ADDR, else the local default. */

@@ -10,7 +10,9 @@ import io.grpc.MethodDescriptor;
 
 /**
  * Records, for one attempt, whether the request message left the client and whether the
- * server answered with headers or trailers. {@link StatusMapper} uses both to tell a write
+ * status came from the server (its trailers arrived). Response headers alone do not count:
+ * a server that sent them had a result, and a connection lost after them leaves the write
+ * possibly applied. {@link StatusMapper} uses both to tell a write
  * that never left (safe to retry as new) from one that may have been applied.
  * Written by gRPC threads, read by the caller after the call returned.
  */
@@ -40,16 +42,6 @@ final class AttemptTracer extends ClientStreamTracer.Factory implements ClientIn
       @Override
       public void outboundMessageSent(int seqNo, long wireSize, long uncompressedSize) {
         sent = true;
-      }
-
-      @Override
-      public void inboundHeaders() {
-        answered = true;
-      }
-
-      @Override
-      public void inboundHeaders(Metadata headers) {
-        answered = true;
       }
 
       @Override
