@@ -12,6 +12,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "oag",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
     versionProvider = Main.Version.class,
     description = "Open-AutoGLM coordinator: run a cluster, submit and manage tasks.",
     subcommands = {

@@ -30,7 +30,7 @@ final class TaskCommand {
 
   /** The options of submit and create; builds the client-side spec. */
   static final class SpecOptions {
-    @Option(names = "--name", description = "Task name.")
+    @Option(names = "--name", paramLabel = "NAME", description = "Task name.")
     String name = "";
 
     @Option(names = "--cpu", converter = Units.Cpu.class, paramLabel = "CORES",
@@ -41,14 +41,15 @@ final class TaskCommand {
         description = "Memory: 512 (MiB), 256Mi, 1Gi (default: 0).")
     long memoryMiB;
 
-    @Option(names = "--gpus", converter = Units.NonNegativeInt.class, description = "GPUs.")
+    @Option(names = "--gpus", converter = Units.NonNegativeInt.class, paramLabel = "N",
+        description = "GPUs (default: 0).")
     int gpus;
 
     @Option(names = "--restart", converter = Units.Restart.class, paramLabel = "POLICY",
         description = "never, on-failure or always (default: never).")
     RestartPolicy restart = RestartPolicy.RESTART_NEVER;
 
-    @Option(names = "--priority", description = "Higher is placed first (default: 0).")
+    @Option(names = "--priority", paramLabel = "P", description = "Higher is placed first (default: 0).")
     int priority;
 
     @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label; repeatable.")
@@ -80,7 +81,8 @@ final class TaskCommand {
     }
   }
 
-  @Command(name = "submit", description = "Store a task and start it; prints its id.")
+  @Command(name = "submit", showEndOfOptionsDelimiterInUsageHelp = true,
+      description = "Store a task and start it; prints its id.")
   static final class Submit implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions client;
@@ -95,7 +97,8 @@ final class TaskCommand {
     }
   }
 
-  @Command(name = "create", description = "Store a task without starting it; prints its id.")
+  @Command(name = "create", showEndOfOptionsDelimiterInUsageHelp = true,
+      description = "Store a task without starting it; prints its id.")
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions client;

@@ -96,6 +96,17 @@ class TaskCommandTest extends CliTestSupport {
   }
 
   @Test
+  void everyCommandHasHelp() {
+    for (String[] args : List.of(new String[] {"--help"}, new String[] {"task", "--help"},
+        new String[] {"task", "submit", "--help"}, new String[] {"cluster", "status", "-h"},
+        new String[] {"dev", "--help"}, new String[] {"coordinator", "--help"})) {
+      Result r = oag(args);
+      assertEquals(0, r.exit(), String.join(" ", args) + " -> " + r.err());
+      assertTrue(r.out().startsWith("Usage: oag"), r.out());
+    }
+  }
+
+  @Test
   void invalidArgumentFromTheServerIsExitTwo() {
     fake.alwaysFail(FakeCoordinator.Failure.with(
         Status.INVALID_ARGUMENT.withDescription("spec.command: must not be empty"),
