@@ -95,12 +95,20 @@ public interface CoordinatorClient extends AutoCloseable {
     return create(spec.toProto(), newRequestId());
   }
 
+  default Task create(TaskSpec spec, String requestId) {
+    return create(spec.toProto(), requestId);
+  }
+
   default Task submit(org.openautoglm.oag.api.v1.TaskSpec spec) {
     return submit(spec, newRequestId());
   }
 
   default Task submit(TaskSpec spec) {
     return submit(spec.toProto(), newRequestId());
+  }
+
+  default Task submit(TaskSpec spec, String requestId) {
+    return submit(spec.toProto(), requestId);
   }
 
   default Task start(String taskId) {
