@@ -1,0 +1,106 @@
+package org.openautoglm.oag.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.openautoglm.oag.coordinator.Coordinator;
+import org.openautoglm.oag.coordinator.CoordinatorConfig;
+import org.openautoglm.oag.coordinator.PeerAddress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code oag coordinator}: one coordinator node, until SIGTERM or SIGINT. The shutdown hook
+ * calls {@link Coordinator#close()}, which hands leadership to another member first.
+ */
+@Command(name = "coordinator", description = "Run one coordinator node.")
+final class CoordinatorCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--id", required = true, description = "This node's id, one of --peers.")
+  String id;
+
+  @Option(names = "--peers", required = true, paramLabel = "ID=HOST:RAFT[:API],...",
+      description = "Every member, e.g. c1=127.0.0.1:7080,c2=127.0.0.1:7081,c3=127.0.0.1:7082 "
+          + "(API port defaults to RAFT-10).")
+  String peers;
+
+  @Option(names = "--api-port", paramLabel = "PORT",
+      description = "gRPC API port (default: this node's entry in --peers).")
+  Integer apiPort;
+
+  @Option(names = "--http-port", paramLabel = "PORT",
+      description = "HTTP port (default: Raft port + 1000, e.g. 8080 beside 7080; -1 = off).")
+  Integer httpPort;
+
+  @Option(names = "--bind", paramLabel = "HOST",
+      description = "Address to listen on (default: this node's host in --peers).")
+  String bind;
+
+  @Option(names = "--data", required = true, paramLabel = "DIR", description = "Data directory.")
+  Path data;
+
+  @Option(names = "--cluster-id", defaultValue = "oag",
+      description = "Cluster id (default: ${DEFAULT-VALUE}).")
+  String clusterId;
+
+  @Override
+  public Integer call() throws Exception {
+    CoordinatorConfig config = config();
+    Files.createDirectories(config.dataDir());
+    Coordinator node = Coordinator.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        node.close();
+      } finally {
+        stopped.countDown();
+      }
+    }, "oag-coordinator-shutdown"));
+    var out = spec.commandLine().getOut();
+    out.printf("oag coordinator %s: api %s, raft %s, http %d, data %s%n", node.nodeId(),
+        node.apiAddress(), config.self().raftAddress(), node.httpPort(), config.dataDir());
+    out.flush();
+    stopped.await();
+    return Errors.OK;
+  }
+
+  /** The node's config from the options; bad input is a usage error naming the option. */
+  CoordinatorConfig config() {
+    List<PeerAddress> members;
+    try {
+      members = PeerAddress.parseList(peers);
+    } catch (IllegalArgumentException e) {
+      throw usage("--peers", e.getMessage());
+    }
+    PeerAddress self = members.stream().filter(p -> p.id().equals(id)).findFirst()
+        .orElseThrow(() -> usage("--id", "'" + id + "' is not among --peers"));
+    int http = httpPort != null ? httpPort : self.raftPort() + 1000;
+    if (http < -1 || http > 65535) {
+      throw usage("--http-port", "out of range: " + http);
+    }
+    if (apiPort != null && (apiPort < 0 || apiPort > 65535)) {
+      throw usage("--api-port", "out of range: " + apiPort);
+    }
+    try {
+      return CoordinatorConfig.builder(id, members, data)
+          .clusterId(clusterId)
+          .bindHost(bind != null ? bind : self.host())
+          .apiPort(apiPort != null ? apiPort : self.apiPort())
+          .httpPort(http)
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private ParameterException usage(String option, String message) {
+    return new ParameterException(spec.commandLine(),
+        "Invalid value for option '" + option + "': " + message);
+  }
+}

@@ -1,0 +1,252 @@
+package org.openautoglm.oag.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.openautoglm.oag.api.v1.ReadConsistency;
+import org.openautoglm.oag.api.v1.RestartPolicy;
+import org.openautoglm.oag.api.v1.Task;
+import org.openautoglm.oag.api.v1.TaskState;
+import org.openautoglm.oag.client.CoordinatorClient;
+import org.openautoglm.oag.client.TaskQuery;
+import org.openautoglm.oag.client.TaskSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code oag task ...}: submit, create, get, list, start, stop, pause, resume. */
+@Command(name = "task", description = "Submit and manage tasks.",
+    subcommands = {
+        TaskCommand.Submit.class, TaskCommand.Create.class, TaskCommand.Get.class,
+        TaskCommand.ListTasks.class, TaskCommand.Start.class, TaskCommand.Stop.class,
+        TaskCommand.Pause.class, TaskCommand.Resume.class,
+    })
+final class TaskCommand {
+
+  /** The options of submit and create; builds the client-side spec. */
+  static final class SpecOptions {
+    @Option(names = "--name", paramLabel = "NAME", description = "Task name.")
+    String name = "";
+
+    @Option(names = "--cpu", converter = Units.Cpu.class, paramLabel = "CORES",
+        description = "CPU in cores: 0.5, 2, 500m (default: 0).")
+    double cpu;
+
+    @Option(names = "--memory", converter = Units.Memory.class, paramLabel = "SIZE",
+        description = "Memory: 512 (MiB), 256Mi, 1Gi (default: 0).")
+    long memoryMiB;
+
+    @Option(names = "--gpus", converter = Units.NonNegativeInt.class, paramLabel = "N",
+        description = "GPUs (default: 0).")
+    int gpus;
+
+    @Option(names = "--restart", converter = Units.Restart.class, paramLabel = "POLICY",
+        description = "never, on-failure or always (default: never).")
+    RestartPolicy restart = RestartPolicy.RESTART_NEVER;
+
+    @Option(names = "--priority", paramLabel = "P", description = "Higher is placed first (default: 0).")
+    int priority;
+
+    @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label; repeatable.")
+    Map<String, String> labels = new LinkedHashMap<>();
+
+    @Option(names = "--env", paramLabel = "KEY=VALUE",
+        description = "An environment variable; repeatable.")
+    Map<String, String> env = new LinkedHashMap<>();
+
+    @Option(names = "--request-id", paramLabel = "ID",
+        description = "Idempotency key; repeat a call with the same id to retry it safely "
+            + "(default: a new UUID).")
+    String requestId;
+
+    @Parameters(arity = "1..*", paramLabel = "CMD", description = "-- command and arguments.")
+    List<String> command = new ArrayList<>();
+
+    TaskSpec toSpec() {
+      TaskSpec s = TaskSpec.command(command.get(0), command.subList(1, command.size()))
+          .name(name).cpu(cpu).memoryMiB(memoryMiB).gpus(gpus).restart(restart)
+          .priority(priority);
+      labels.forEach(s::label);
+      env.forEach(s::env);
+      return s;
+    }
+
+    String requestId() {
+      return requestId != null ? requestId : CoordinatorClient.newRequestId();
+    }
+  }
+
+  @Command(name = "submit", showEndOfOptionsDelimiterInUsageHelp = true,
+      description = "Store a task and start it; prints its id.")
+  static final class Submit implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Mixin OutputOptions output;
+    @Mixin SpecOptions task;
+
+    @Override
+    public Integer call() {
+      try (CoordinatorClient c = client.connect()) {
+        return printCreated(spec, output, c.submit(task.toSpec().toProto(), task.requestId()));
+      }
+    }
+  }
+
+  @Command(name = "create", showEndOfOptionsDelimiterInUsageHelp = true,
+      description = "Store a task without starting it; prints its id.")
+  static final class Create implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Mixin OutputOptions output;
+    @Mixin SpecOptions task;
+
+    @Override
+    public Integer call() {
+      try (CoordinatorClient c = client.connect()) {
+        return printCreated(spec, output, c.create(task.toSpec().toProto(), task.requestId()));
+      }
+    }
+  }
+
+  static int printCreated(CommandSpec spec, OutputOptions output, Task t) {
+    Output out = new Output(spec.commandLine().getOut());
+    if (output.json()) {
+      out.json(Output.taskJson(t));
+    } else {
+      out.line(t.getId());
+    }
+    return Errors.OK;
+  }
+
+  @Command(name = "get", description = "Show one task.")
+  static final class Get implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Mixin OutputOptions output;
+
+    @Parameters(paramLabel = "ID") String id;
+
+    @Option(names = "--stale", description = "Let any node answer from its local state.")
+    boolean stale;
+
+    @Override
+    public Integer call() {
+      try (CoordinatorClient c = client.connect()) {
+        Task t = c.get(id, stale ? ReadConsistency.STALE : ReadConsistency.LINEARIZABLE);
+        Output out = new Output(spec.commandLine().getOut());
+        if (output.json()) {
+          out.json(Output.taskJson(t));
+        } else {
+          out.taskDetail(t);
+        }
+        return Errors.OK;
+      }
+    }
+  }
+
+  @Command(name = "list", description = "List tasks.")
+  static final class ListTasks implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Mixin OutputOptions output;
+
+    @Option(names = "--state", paramLabel = "STATE", converter = Units.State.class,
+        description = "Only tasks in these states; repeatable: " + Units.State.NAMES + ".")
+    List<TaskState> states = new ArrayList<>();
+
+    @Option(names = "--name-prefix", paramLabel = "P") String namePrefix = "";
+
+    @Option(names = "--node", paramLabel = "N") String node = "";
+
+    @Option(names = "--limit", converter = Units.NonNegativeInt.class, paramLabel = "N",
+        description = "Show at most N tasks (default: all).")
+    int limit;
+
+    @Option(names = "--stale", description = "Let any node answer from its local state.")
+    boolean stale;
+
+    @Override
+    public Integer call() {
+      TaskQuery q = TaskQuery.all().withStates(states).withNamePrefix(namePrefix).withNode(node)
+          .withPageSize(limit > 0 ? Math.min(limit, 1000) : 500)
+          .withConsistency(stale ? ReadConsistency.STALE : ReadConsistency.LINEARIZABLE);
+      try (CoordinatorClient c = client.connect()) {
+        var all = c.listAll(q);
+        List<Task> tasks = (limit > 0 ? all.limit(limit) : all).toList();
+        Output out = new Output(spec.commandLine().getOut());
+        if (output.json()) {
+          out.json(Output.tasksJson(tasks));
+        } else {
+          out.taskTable(tasks);
+        }
+        return Errors.OK;
+      }
+    }
+  }
+
+  /** start, stop, pause and resume differ only in the call they make. */
+  abstract static class Action implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Mixin OutputOptions output;
+
+    @Parameters(paramLabel = "ID") String id;
+
+    @Option(names = "--request-id", paramLabel = "ID",
+        description = "Idempotency key (default: a new UUID).")
+    String requestId;
+
+    abstract Task apply(CoordinatorClient c, String taskId, String requestId);
+
+    @Override
+    public Integer call() {
+      try (CoordinatorClient c = client.connect()) {
+        Task t = apply(c, id, requestId != null ? requestId : CoordinatorClient.newRequestId());
+        Output out = new Output(spec.commandLine().getOut());
+        if (output.json()) {
+          out.json(Output.taskJson(t));
+        } else {
+          out.line(t.getId() + " " + t.getState());
+        }
+        return Errors.OK;
+      }
+    }
+  }
+
+  @Command(name = "start", description = "Start a created task.")
+  static final class Start extends Action {
+    @Override
+    Task apply(CoordinatorClient c, String taskId, String requestId) {
+      return c.start(taskId, requestId);
+    }
+  }
+
+  @Command(name = "stop", description = "Stop a task (SIGTERM, then SIGKILL after a grace period).")
+  static final class Stop extends Action {
+    @Override
+    Task apply(CoordinatorClient c, String taskId, String requestId) {
+      return c.stop(taskId, requestId);
+    }
+  }
+
+  @Command(name = "pause", description = "Pause a running task (SIGSTOP).")
+  static final class Pause extends Action {
+    @Override
+    Task apply(CoordinatorClient c, String taskId, String requestId) {
+      return c.pause(taskId, requestId);
+    }
+  }
+
+  @Command(name = "resume", description = "Resume a paused task (SIGCONT).")
+  static final class Resume extends Action {
+    @Override
+    Task apply(CoordinatorClient c, String taskId, String requestId) {
+      return c.resume(taskId, requestId);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package org.openautoglm.oag.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.openautoglm.oag.api.v1.TransferLeaderRequest;
+import org.openautoglm.oag.coordinator.CoordinatorConfig;
+import picocli.CommandLine;
+
+class ClusterCommandTest extends CliTestSupport {
+
+  @Test
+  void statusJsonHasStableFieldNames() throws Exception {
+    Result r = oag("cluster", "status", "-o", "json");
+
+    assertEquals(0, r.exit(), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertEquals(List.of("clusterId", "leader", "term", "answeredBy", "members"), names(j));
+    assertEquals(List.of("id", "address", "apiAddress", "role", "term", "commitIndex",
+        "appliedIndex", "digest", "reachable"), names(j.get("members").get(0)));
+    assertEquals("c1", j.get("leader").asText());
+    assertEquals("127.0.0.1:7080", j.get("members").get(0).get("address").asText());
+  }
+
+  @Test
+  void statusTableNamesTheLeader() {
+    Result r = oag("cluster", "status");
+
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().startsWith("cluster oag  leader c1  term 3"), r.out());
+    assertTrue(r.out().contains("LEADER"), r.out());
+  }
+
+  @Test
+  void transferLeaderPassesTheTarget() {
+    Result r = oag("cluster", "transfer-leader", "--to", "c3");
+
+    assertEquals(0, r.exit(), r.err());
+    assertEquals("leader: c3\n", r.out());
+    assertEquals("c3", ((TransferLeaderRequest) fake.requests.get(0)).getTarget());
+  }
+
+  @Test
+  void devFollowsThePortConvention() {
+    List<CoordinatorConfig> c = DevCommand.configs(Path.of("/tmp/d"), 3);
+
+    assertEquals(3, c.size());
+    assertEquals(7070, c.get(0).apiPort());
+    assertEquals(8080, c.get(0).httpPort());
+    assertEquals("127.0.0.1:7082", c.get(2).self().raftAddress());
+    assertEquals(8082, c.get(2).httpPort());
+    assertEquals(Path.of("/tmp/d/c2"), c.get(1).dataDir());
+    assertEquals(3, c.get(1).peers().size());
+    assertEquals("127.0.0.1:7070,127.0.0.1:7071,127.0.0.1:7072", DevCommand.addresses(c));
+  }
+
+  @Test
+  void coordinatorOptionsBuildItsConfig() {
+    CoordinatorCommand cmd = new CoordinatorCommand();
+    new CommandLine(cmd).parseArgs("--id", "c2",
+        "--peers", "c1=127.0.0.1:7080,c2=127.0.0.1:7081,c3=127.0.0.1:7082", "--data", "/tmp/x");
+
+    CoordinatorConfig c = cmd.config();
+
+    assertEquals("c2", c.nodeId());
+    assertEquals(7071, c.apiPort());
+    assertEquals(8081, c.httpPort());
+    assertEquals("oag", c.clusterId());
+    assertEquals("127.0.0.1", c.bindHost());
+  }
+
+  @Test
+  void coordinatorRefusesAnIdOutsideItsPeersAsUsage() {
+    Result r = oag("coordinator", "--id", "c9",
+        "--peers", "c1=127.0.0.1:7080", "--data", "/tmp/x");
+
+    assertEquals(2, r.exit());
+    assertEquals(1, r.errLines().size(), r.err());
+    assertTrue(r.err().contains("--id"), r.err());
+    Result bad = oag("coordinator", "--id", "c1", "--peers", "c1=host", "--data", "/tmp/x");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("--peers"), bad.err());
+  }
+
+  private static List<String> names(JsonNode j) {
+    List<String> names = new ArrayList<>();
+    j.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+}

@@ -1,0 +1,142 @@
+package org.openautoglm.oag.client;
+
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.openautoglm.oag.api.v1.ClusterStatus;
+import org.openautoglm.oag.api.v1.ReadConsistency;
+import org.openautoglm.oag.api.v1.Task;
+
+/**
+ * Client of a coordinator cluster's gRPC API: one method per TaskService and ClusterService
+ * RPC.
+ *
+ * <p><b>Routing.</b> The client starts with the first configured address and sticks to the
+ * node that answers. A node that is not the leader answers with the leader's address; the
+ * client follows it at once, or tries the next address with backoff when no leader is known.
+ *
+ * <p><b>Retries and idempotency.</b> Every write carries (client id, request id). The client
+ * id is fixed per client ({@link ClientConfig#clientId()}); the request id is a fresh UUID
+ * per logical call unless the caller passes one. All attempts of one call reuse the same
+ * pair, so the coordinator applies the write once however often it is retried; passing the
+ * same request id again later (from another client with the same client id, too) returns the
+ * original result. The same pair with a different payload fails with
+ * {@link FailedPreconditionException}.
+ *
+ * <p><b>Time.</b> Each attempt gets {@link ClientConfig#deadline()} (default 10 s); one call
+ * keeps retrying for at most {@link ClientConfig#retryBudget()} (default 30 s).
+ *
+ * <p><b>Failures</b> are unchecked {@link OagException}s: {@link UnavailableException} when no
+ * coordinator took the request within the budget (nothing applied); {@link
+ * IndeterminateException} when a write may have been applied (retry with its request id);
+ * {@link InvalidArgumentException}, {@link NotFoundException} and {@link
+ * FailedPreconditionException} as the server answered, without retrying.
+ *
+ * <p><b>Reads</b> are linearizable by default; pass {@link ReadConsistency#STALE} to let any
+ * node answer from its local, possibly lagging, state.
+ *
+ * <p><b>Threading.</b> Implementations are thread-safe; calls block the calling thread.
+ * Share one client per process and {@link #close()} it when done.
+ */
+public interface CoordinatorClient extends AutoCloseable {
+
+  /** Connects to a comma-separated list of host:port with default settings. */
+  static CoordinatorClient connect(String addresses) {
+    return connect(ClientConfig.builder(addresses).build());
+  }
+
+  static CoordinatorClient connect(ClientConfig config) {
+    return new GrpcCoordinatorClient(config, Ticker.SYSTEM);
+  }
+
+  /** A fresh request id (a random UUID). */
+  static String newRequestId() {
+    return UUID.randomUUID().toString();
+  }
+
+  /** The client half of every idempotency key this client sends. */
+  String clientId();
+
+  /** Stores a task in CREATED; nothing runs until {@link #start}. */
+  Task create(org.openautoglm.oag.api.v1.TaskSpec spec, String requestId);
+
+  /** Creates and starts a task in one step; it is PENDING (or later) when this returns. */
+  Task submit(org.openautoglm.oag.api.v1.TaskSpec spec, String requestId);
+
+  Task start(String taskId, String requestId);
+
+  Task stop(String taskId, String requestId);
+
+  Task pause(String taskId, String requestId);
+
+  Task resume(String taskId, String requestId);
+
+  Task get(String taskId, ReadConsistency consistency);
+
+  /** One page; pass "" (or null) for the first, then the previous page's token. */
+  TaskPage list(TaskQuery query, String pageToken);
+
+  ClusterStatus clusterStatus();
+
+  /**
+   * Moves leadership to the member with id {@code target}, or to any other member when
+   * {@code target} is null or empty; returns the new leader's id.
+   */
+  String transferLeader(String target);
+
+  /** Releases the channels; calls in flight fail. Idempotent. */
+  @Override
+  void close();
+
+  default Task create(org.openautoglm.oag.api.v1.TaskSpec spec) {
+    return create(spec, newRequestId());
+  }
+
+  default Task create(TaskSpec spec) {
+    return create(spec.toProto(), newRequestId());
+  }
+
+  default Task create(TaskSpec spec, String requestId) {
+    return create(spec.toProto(), requestId);
+  }
+
+  default Task submit(org.openautoglm.oag.api.v1.TaskSpec spec) {
+    return submit(spec, newRequestId());
+  }
+
+  default Task submit(TaskSpec spec) {
+    return submit(spec.toProto(), newRequestId());
+  }
+
+  default Task submit(TaskSpec spec, String requestId) {
+    return submit(spec.toProto(), requestId);
+  }
+
+  default Task start(String taskId) {
+    return start(taskId, newRequestId());
+  }
+
+  default Task stop(String taskId) {
+    return stop(taskId, newRequestId());
+  }
+
+  default Task pause(String taskId) {
+    return pause(taskId, newRequestId());
+  }
+
+  default Task resume(String taskId) {
+    return resume(taskId, newRequestId());
+  }
+
+  /** Linearizable read of one task. */
+  default Task get(String taskId) {
+    return get(taskId, ReadConsistency.LINEARIZABLE);
+  }
+
+  /**
+   * Every task matching {@code query}, fetching pages lazily as the stream is consumed; each
+   * page is its own (retried) read, so a long iteration is not one snapshot.
+   */
+  default Stream<Task> listAll(TaskQuery query) {
+    return Pages.stream(this, query);
+  }
+}

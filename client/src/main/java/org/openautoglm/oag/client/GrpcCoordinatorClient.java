@@ -1,0 +1,147 @@
+package org.openautoglm.oag.client;
+
+import io.grpc.stub.AbstractStub;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.openautoglm.oag.api.v1.ClusterServiceGrpc;
+import org.openautoglm.oag.api.v1.ClusterStatus;
+import org.openautoglm.oag.api.v1.ClusterStatusRequest;
+import org.openautoglm.oag.api.v1.CreateTaskRequest;
+import org.openautoglm.oag.api.v1.GetTaskRequest;
+import org.openautoglm.oag.api.v1.ListTasksReply;
+import org.openautoglm.oag.api.v1.ReadConsistency;
+import org.openautoglm.oag.api.v1.RequestMeta;
+import org.openautoglm.oag.api.v1.Task;
+import org.openautoglm.oag.api.v1.TaskActionRequest;
+import org.openautoglm.oag.api.v1.TaskServiceGrpc;
+import org.openautoglm.oag.api.v1.TaskServiceGrpc.TaskServiceBlockingStub;
+import org.openautoglm.oag.api.v1.TransferLeaderRequest;
+
+/**
+ * {@link CoordinatorClient} over gRPC blocking stubs; every call goes through one {@link
+ * RetryLoop}. Thread-safe.
+ */
+final class GrpcCoordinatorClient implements CoordinatorClient {
+  private final ClientConfig config;
+  private final Endpoints endpoints;
+  private final RetryLoop loop;
+
+  GrpcCoordinatorClient(ClientConfig config, Ticker ticker) {
+    this.config = config;
+    this.endpoints = new Endpoints(config.addresses(), config.channelFactory());
+    this.loop = new RetryLoop(endpoints, config, ticker);
+  }
+
+  @Override
+  public String clientId() {
+    return config.clientId();
+  }
+
+  @Override
+  public Task create(org.openautoglm.oag.api.v1.TaskSpec spec, String requestId) {
+    CreateTaskRequest req = CreateTaskRequest.newBuilder()
+        .setMeta(meta(requestId)).setSpec(Objects.requireNonNull(spec, "spec")).build();
+    return loop.run("Create", requestId, (ch, deadline, tracer) ->
+        prepare(TaskServiceGrpc.newBlockingStub(ch), deadline, tracer).create(req).getTask());
+  }
+
+  @Override
+  public Task submit(org.openautoglm.oag.api.v1.TaskSpec spec, String requestId) {
+    CreateTaskRequest req = CreateTaskRequest.newBuilder()
+        .setMeta(meta(requestId)).setSpec(Objects.requireNonNull(spec, "spec")).build();
+    return loop.run("Submit", requestId, (ch, deadline, tracer) ->
+        prepare(TaskServiceGrpc.newBlockingStub(ch), deadline, tracer).submit(req).getTask());
+  }
+
+  @Override
+  public Task start(String taskId, String requestId) {
+    return action("Start", taskId, requestId, TaskServiceBlockingStub::start);
+  }
+
+  @Override
+  public Task stop(String taskId, String requestId) {
+    return action("Stop", taskId, requestId, TaskServiceBlockingStub::stop);
+  }
+
+  @Override
+  public Task pause(String taskId, String requestId) {
+    return action("Pause", taskId, requestId, TaskServiceBlockingStub::pause);
+  }
+
+  @Override
+  public Task resume(String taskId, String requestId) {
+    return action("Resume", taskId, requestId, TaskServiceBlockingStub::resume);
+  }
+
+  @Override
+  public Task get(String taskId, ReadConsistency consistency) {
+    GetTaskRequest req = GetTaskRequest.newBuilder()
+        .setTaskId(requireId(taskId))
+        .setConsistency(Objects.requireNonNullElse(consistency, ReadConsistency.LINEARIZABLE))
+        .build();
+    return loop.run("Get", null, (ch, deadline, tracer) ->
+        prepare(TaskServiceGrpc.newBlockingStub(ch), deadline, tracer).get(req).getTask());
+  }
+
+  @Override
+  public TaskPage list(TaskQuery query, String pageToken) {
+    var req = Objects.requireNonNull(query, "query").toRequest(pageToken);
+    ListTasksReply reply = loop.run("List", null, (ch, deadline, tracer) ->
+        prepare(TaskServiceGrpc.newBlockingStub(ch), deadline, tracer).list(req));
+    return new TaskPage(reply.getTasksList(), reply.getNextPageToken());
+  }
+
+  @Override
+  public ClusterStatus clusterStatus() {
+    ClusterStatusRequest req = ClusterStatusRequest.getDefaultInstance();
+    return loop.run("ClusterStatus", null, (ch, deadline, tracer) ->
+        prepare(ClusterServiceGrpc.newBlockingStub(ch), deadline, tracer).status(req));
+  }
+
+  @Override
+  public String transferLeader(String target) {
+    TransferLeaderRequest req = TransferLeaderRequest.newBuilder()
+        .setTarget(Objects.requireNonNullElse(target, "")).build();
+    // Not deduplicated by the server, and harmless to repeat: retried like a read.
+    return loop.run("TransferLeader", null, (ch, deadline, tracer) ->
+        prepare(ClusterServiceGrpc.newBlockingStub(ch), deadline, tracer)
+            .transferLeader(req).getLeader());
+  }
+
+  @Override
+  public void close() {
+    endpoints.close();
+  }
+
+  @FunctionalInterface
+  private interface ActionRpc {
+    org.openautoglm.oag.api.v1.TaskReply call(TaskServiceBlockingStub stub, TaskActionRequest r);
+  }
+
+  private Task action(String method, String taskId, String requestId, ActionRpc rpc) {
+    TaskActionRequest req = TaskActionRequest.newBuilder()
+        .setMeta(meta(requestId)).setTaskId(requireId(taskId)).build();
+    return loop.run(method, requestId, (ch, deadline, tracer) ->
+        rpc.call(prepare(TaskServiceGrpc.newBlockingStub(ch), deadline, tracer), req).getTask());
+  }
+
+  private RequestMeta meta(String requestId) {
+    if (requestId == null || requestId.isBlank()) {
+      throw new IllegalArgumentException("request id must not be empty");
+    }
+    return RequestMeta.newBuilder().setClientId(config.clientId()).setRequestId(requestId).build();
+  }
+
+  private static String requireId(String taskId) {
+    if (taskId == null || taskId.isBlank()) {
+      throw new IllegalArgumentException("task id must not be empty");
+    }
+    return taskId;
+  }
+
+  private static <S extends AbstractStub<S>> S prepare(
+      S stub, long deadlineNanos, AttemptTracer tracer) {
+    return stub.withDeadlineAfter(deadlineNanos, TimeUnit.NANOSECONDS)
+        .withInterceptors(tracer);
+  }
+}

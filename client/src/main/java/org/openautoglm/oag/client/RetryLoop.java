@@ -1,0 +1,144 @@
+package org.openautoglm.oag.client;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one logical call as a series of attempts until one answers definitively or the retry
+ * budget is spent.
+ *
+ * <p>Why it looks like this: a write must take effect once even when the client cannot tell
+ * whether an attempt reached the leader. So every attempt of a logical call carries the
+ * same (client id, request id) and the server deduplicates; the loop only decides where to
+ * send the next attempt and how long to wait:
+ *
+ * <ul>
+ *   <li>not leader with a hint: straight to the hinted address, no wait (bounded, so two
+ *       nodes that point at each other cannot spin the loop);
+ *   <li>not leader without a hint, unavailable, timed out: the next address, after a capped
+ *       exponential backoff with jitter;
+ *   <li>RESOURCE_EXHAUSTED (the leader's pending-request limit): the same address, after a
+ *       backoff;
+ *   <li>anything else: thrown at once.
+ * </ul>
+ *
+ * <p>Once any attempt of a write may have been applied, running out of budget throws
+ * {@link IndeterminateException}; otherwise {@link UnavailableException}. Stateless apart
+ * from the shared {@link Endpoints}; safe to use from many threads.
+ */
+final class RetryLoop {
+  private static final Logger log = LoggerFactory.getLogger(RetryLoop.class);
+
+  /** One attempt: an RPC to {@code channel} that must honour the deadline and the tracer. */
+  @FunctionalInterface
+  interface Rpc<T> {
+    T call(ManagedChannel channel, long deadlineNanos, AttemptTracer tracer);
+  }
+
+  private final Endpoints endpoints;
+  private final ClientConfig config;
+  private final Ticker ticker;
+
+  RetryLoop(Endpoints endpoints, ClientConfig config, Ticker ticker) {
+    this.endpoints = endpoints;
+    this.config = config;
+    this.ticker = ticker;
+  }
+
+  /**
+   * Runs {@code rpc} until it answers or the budget is spent.
+   *
+   * @param requestId the write's request id, or null for a read
+   */
+  <T> T run(String method, String requestId, Rpc<T> rpc) {
+    boolean mutating = requestId != null;
+    long end = ticker.nanoTime() + config.retryBudget().toNanos();
+    Backoff backoff = new Backoff(config.initialBackoff(), config.maxBackoff());
+    State s = new State();
+    while (true) {
+      long remaining = end - ticker.nanoTime();
+      if (remaining <= 0) {
+        throw giveUp(method, requestId, s);
+      }
+      String address = endpoints.current();
+      AttemptTracer tracer = new AttemptTracer();
+      s.attempts++;
+      s.address = address;
+      try {
+        return rpc.call(endpoints.channel(address),
+            Math.min(config.deadline().toNanos(), remaining), tracer);
+      } catch (StatusRuntimeException e) {
+        OagException err = StatusMapper.map(e.getStatus(), e.getTrailers(),
+            new StatusMapper.Attempt(mutating, tracer.requestSent(), tracer.serverAnswered(),
+                config.clientId(), requestId));
+        if (!err.retryable()) {
+          throw err;
+        }
+        s.last = err;
+        s.maybeApplied |= err instanceof IndeterminateException;
+        if (Thread.currentThread().isInterrupted()) {
+          throw giveUp(method, requestId, s);
+        }
+        if (!nextAddress(address, err, s)) {
+          continue;
+        }
+        Duration wait = backoff.next();
+        if (ticker.nanoTime() + wait.toNanos() >= end) {
+          throw giveUp(method, requestId, s);
+        }
+        log.debug("event=retry method={} address={} attempt={} wait_ms={} error=\"{}\"",
+            method, address, s.attempts, wait.toMillis(), err.getMessage());
+        try {
+          ticker.sleep(wait);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw giveUp(method, requestId, s);
+        }
+      }
+    }
+  }
+
+  /** Picks where the next attempt goes; returns whether to back off before it. */
+  private boolean nextAddress(String address, OagException err, State s) {
+    if (err instanceof NotLeaderException nl && nl.leaderAddress().isPresent()
+        && !nl.leaderAddress().get().equals(address)) {
+      endpoints.follow(nl.leaderAddress().get());
+      if (s.freeHops < endpoints.size() + 1) {
+        s.freeHops++;
+        return false;
+      }
+      s.freeHops = 0;
+      return true;
+    }
+    s.freeHops = 0;
+    if (err.code() != Status.Code.RESOURCE_EXHAUSTED) {
+      endpoints.skip(address);
+    }
+    return true;
+  }
+
+  private OagException giveUp(String method, String requestId, State s) {
+    String why = s.last == null ? "no attempt fitted" : s.last.getMessage();
+    String text = method + ": gave up after " + s.attempts + " attempt(s) in "
+        + config.retryBudget().toMillis() + " ms, last at " + s.address + ": " + why;
+    if (s.maybeApplied) {
+      return new IndeterminateException(s.last.code(),
+          text + " (may have been applied; retry with request id " + requestId + ")",
+          config.clientId(), requestId, s.last);
+    }
+    Status.Code code = s.last == null ? Status.Code.UNAVAILABLE : s.last.code();
+    return new UnavailableException(code, text, s.last);
+  }
+
+  private static final class State {
+    int attempts;
+    int freeHops;
+    boolean maybeApplied;
+    OagException last;
+    String address;
+  }
+}

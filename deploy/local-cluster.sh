@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# A local multi-process coordinator cluster, one JVM per coordinator, for trying things out
+# and for integration tests.
+#
+#   deploy/local-cluster.sh start  [--coordinators N] [--data DIR]
+#   deploy/local-cluster.sh stop   [--data DIR]
+#   deploy/local-cluster.sh status [--coordinators N] [--data DIR]
+#
+# Coordinator cK listens on API 7069+K, Raft 7079+K and HTTP 8079+K (c1: 7070/7080/8080),
+# keeps its state in DIR/cK, its pid in DIR/cK.pid and its output in DIR/cK.log.
+# Defaults: N=3, DIR=./.oag-data/local. `stop` signals only the processes named by the pid
+# files that still run `oag coordinator --id cK` on this DIR: SIGTERM (the node hands over
+# leadership and closes), then SIGKILL after a bounded wait.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+OAG="$ROOT/bin/oag"
+HOST=127.0.0.1
+START_TIMEOUT_S=${OAG_START_TIMEOUT_S:-60}
+STOP_TIMEOUT_S=${OAG_STOP_TIMEOUT_S:-30}
+
+usage() {
+  echo "usage: $0 start|stop|status [--coordinators N] [--data DIR]" >&2
+  exit 2
+}
+
+[[ $# -ge 1 ]] || usage
+action=$1
+shift
+N=3
+DATA=./.oag-data/local
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --coordinators) [[ $# -ge 2 ]] || usage; N=$2; shift 2 ;;
+    --coordinators=*) N=${1#*=}; shift ;;
+    --data) [[ $# -ge 2 ]] || usage; DATA=$2; shift 2 ;;
+    --data=*) DATA=${1#*=}; shift ;;
+    *) usage ;;
+  esac
+done
+[[ "$N" =~ ^[1-9]$ ]] || { echo "$0: --coordinators must be 1 to 9, was '$N'" >&2; exit 2; }
+mkdir -p "$DATA"
+DATA="$(cd "$DATA" && pwd)"
+
+api_port() { echo $((7069 + $1)); }
+raft_port() { echo $((7079 + $1)); }
+http_port() { echo $((8079 + $1)); }
+
+peers() {
+  local k out=""
+  for ((k = 1; k <= N; k++)); do
+    out+="${out:+,}c$k=$HOST:$(raft_port "$k"):$(api_port "$k")"
+  done
+  echo "$out"
+}
+
+addresses() {
+  local k out=""
+  for ((k = 1; k <= N; k++)); do
+    out+="${out:+,}$HOST:$(api_port "$k")"
+  done
+  echo "$out"
+}
+
+# Is PID still the coordinator ID of this DATA (and not a recycled pid)?
+is_ours() {
+  local pid=$1 id=$2 cmdline
+  [[ -n "$pid" && -r /proc/$pid/cmdline ]] || return 1
+  cmdline=" $(tr '\0' ' ' < "/proc/$pid/cmdline") "
+  [[ "$cmdline" == *" coordinator "* && "$cmdline" == *" --id $id "* \
+     && "$cmdline" == *" --data $DATA/$id "* ]]
+}
+
+pid_of() {
+  local f="$DATA/$1.pid"
+  [[ -f "$f" ]] && cat "$f" || true
+}
+
+listening() {
+  (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null
+}
+
+start() {
+  # Build once here, not in N launchers at the same time.
+  "$OAG" --version >/dev/null
+  local k id pid port
+  for ((k = 1; k <= N; k++)); do
+    id=c$k
+    pid=$(pid_of "$id")
+    if is_ours "$pid" "$id"; then
+      echo "$id: already running (pid $pid)"
+      continue
+    fi
+    for port in $(api_port "$k") $(raft_port "$k") $(http_port "$k"); do
+      if listening "$port"; then
+        echo "$0: port $port (for $id) is already in use by another process" >&2
+        exit 1
+      fi
+    done
+    nohup "$OAG" coordinator --id "$id" --peers "$(peers)" \
+      --api-port "$(api_port "$k")" --http-port "$(http_port "$k")" \
+      --data "$DATA/$id" >>"$DATA/$id.log" 2>&1 </dev/null &
+    echo $! >"$DATA/$id.pid"
+    echo "$id: started (pid $!, api $HOST:$(api_port "$k"), log $DATA/$id.log)"
+  done
+  local deadline=$((SECONDS + START_TIMEOUT_S)) waiting
+  while :; do
+    waiting=""
+    for ((k = 1; k <= N; k++)); do
+      id=c$k
+      if ! is_ours "$(pid_of "$id")" "$id"; then
+        echo "$0: $id exited during start; last lines of $DATA/$id.log:" >&2
+        tail -n 20 "$DATA/$id.log" >&2 || true
+        echo "$0: run '$0 stop --data $DATA' to stop the others" >&2
+        exit 1
+      fi
+      listening "$(api_port "$k")" || waiting+=" $id"
+    done
+    [[ -z "$waiting" ]] && break
+    if ((SECONDS >= deadline)); then
+      echo "$0: not listening after ${START_TIMEOUT_S}s:$waiting (see $DATA/*.log)" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+  echo "cluster up: export OAG_ADDR=$(addresses)"
+}
+
+stop() {
+  local f id pid pids=()
+  shopt -s nullglob
+  for f in "$DATA"/c*.pid; do
+    id=$(basename "$f" .pid)
+    pid=$(cat "$f")
+    if is_ours "$pid" "$id"; then
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid:$id")
+      echo "$id: SIGTERM sent (pid $pid)"
+    else
+      echo "$id: not running"
+      rm -f "$f"
+    fi
+  done
+  local deadline=$((SECONDS + STOP_TIMEOUT_S)) left entry
+  while :; do
+    left=()
+    for entry in "${pids[@]+"${pids[@]}"}"; do
+      is_ours "${entry%%:*}" "${entry#*:}" && left+=("$entry")
+    done
+    ((${#left[@]} == 0)) && break
+    if ((SECONDS >= deadline)); then
+      for entry in "${left[@]}"; do
+        echo "${entry#*:}: still running after ${STOP_TIMEOUT_S}s, SIGKILL (pid ${entry%%:*})"
+        kill -KILL "${entry%%:*}" 2>/dev/null || true
+      done
+      break
+    fi
+    sleep 0.2
+  done
+  for entry in "${pids[@]+"${pids[@]}"}"; do
+    rm -f "$DATA/${entry#*:}.pid"
+  done
+  echo "stopped"
+}
+
+status() {
+  local k id pid
+  for ((k = 1; k <= N; k++)); do
+    id=c$k
+    pid=$(pid_of "$id")
+    if is_ours "$pid" "$id"; then
+      echo "$id: up   (pid $pid, api $HOST:$(api_port "$k"))"
+    else
+      echo "$id: down"
+    fi
+  done
+  "$OAG" cluster status --address "$(addresses)" --timeout 5 || true
+}
+
+case "$action" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) usage ;;
+esac
