@@ -25,6 +25,7 @@ public record CoordinatorConfig(
     Duration electionTimeoutMax,
     long snapshotAutoTriggerThreshold,
     boolean purgeLogUpToSnapshot,
+    long raftSegmentBytes,
     int groupCommitMaxCommands,
     int groupCommitMaxBytes,
     Duration groupCommitWindow,
@@ -67,6 +68,7 @@ public record CoordinatorConfig(
         .electionTimeout(electionTimeoutMin, electionTimeoutMax)
         .snapshotAutoTriggerThreshold(snapshotAutoTriggerThreshold)
         .purgeLogUpToSnapshot(purgeLogUpToSnapshot)
+        .raftSegmentBytes(raftSegmentBytes)
         .groupCommit(groupCommitMaxCommands, groupCommitMaxBytes, groupCommitWindow)
         .requestDeadline(requestDeadline).dedupeTtl(dedupeTtl)
         .terminalTaskRetention(terminalTaskRetention)
@@ -87,6 +89,7 @@ public record CoordinatorConfig(
     private Duration electionTimeoutMax = Duration.ofMillis(1000);
     private long snapshotAutoTriggerThreshold = 100_000;
     private boolean purgeLogUpToSnapshot = true;
+    private long raftSegmentBytes = 8L << 20;   // only closed segments are purged
     private int groupCommitMaxCommands = 512;
     private int groupCommitMaxBytes = 1 << 20;
     private Duration groupCommitWindow = Duration.ofMillis(1);
@@ -113,6 +116,7 @@ public record CoordinatorConfig(
     }
     public Builder snapshotAutoTriggerThreshold(long v) { snapshotAutoTriggerThreshold = v; return this; }
     public Builder purgeLogUpToSnapshot(boolean v) { purgeLogUpToSnapshot = v; return this; }
+    public Builder raftSegmentBytes(long v) { raftSegmentBytes = v; return this; }
     public Builder groupCommit(int maxCommands, int maxBytes, Duration window) {
       groupCommitMaxCommands = maxCommands;
       groupCommitMaxBytes = maxBytes;
@@ -133,7 +137,7 @@ public record CoordinatorConfig(
       int api = apiPort >= 0 ? apiPort : (self == null ? 0 : self.apiPort());
       return new CoordinatorConfig(nodeId, clusterId, peers, bindHost, api, httpPort, dataDir,
           electionTimeoutMin, electionTimeoutMax, snapshotAutoTriggerThreshold, purgeLogUpToSnapshot,
-          groupCommitMaxCommands, groupCommitMaxBytes, groupCommitWindow, requestDeadline,
+          raftSegmentBytes, groupCommitMaxCommands, groupCommitMaxBytes, groupCommitWindow, requestDeadline,
           dedupeTtl, terminalTaskRetention, blockCacheBytes, writeBufferBytes);
     }
   }

@@ -32,20 +32,20 @@ class SnapshotInstallIT {
 
   @Test
   void wipedFollowerInstallsTheLeadersCheckpointAndConverges() throws Exception {
-    cluster = MiniCluster.start(dir, 3, b -> b.snapshotAutoTriggerThreshold(20).purgeLogUpToSnapshot(true));
+    cluster = MiniCluster.start(dir, 3, b -> b.snapshotAutoTriggerThreshold(20).purgeLogUpToSnapshot(true).raftSegmentBytes(8 << 10));
     int leader = cluster.awaitLeader();
     int follower = (leader + 1) % 3;
     write(leader, "before-", 60);
     cluster.halt(follower);
     cluster.wipe(follower);
     // Enough entries that the leader snapshots and purges the log the wiped follower would need.
-    write(leader, "after-", 120);
+    write(leader, "after-", 200);
 
     cluster.restart(follower);
     long index = cluster.awaitConverged();
     assertThat(cluster.node(follower).raft().snapshotInstalls()).isGreaterThanOrEqualTo(1);
     assertThat(cluster.digests().values().stream().distinct()).as("digests at index %d", index).hasSize(1);
-    assertThat(Requests.listAll(cluster.channel(follower), ReadConsistency.STALE)).hasSize(180);
+    assertThat(Requests.listAll(cluster.channel(follower), ReadConsistency.STALE)).hasSize(260);
 
     write(leader, "later-", 10);
     cluster.awaitConverged();

@@ -93,6 +93,13 @@ final class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
   }
 
   private void update(TaskActionRequest request, UpdateTaskDesired.Action action, StreamObserver<TaskReply> out) {
+    // A ready leader has applied every acknowledged creation, so an id unknown here was never
+    // handed out: refuse it without a log entry. Apply checks again.
+    String id = request.getTaskId();
+    if (raft.isLeader() && id.matches("t[1-9][0-9]{0,17}") && raft.store().task(id).isEmpty()) {
+      out.onError(ApiErrors.toStatus(new CoordinatorException.NotFound("task " + id + " not found")));
+      return;
+    }
     Command command = Command.newBuilder()
         .setHeader(header(request.getMeta()))
         .setUpdateTaskDesired(UpdateTaskDesired.newBuilder().setTaskId(request.getTaskId()).setAction(action))
