@@ -60,6 +60,11 @@ public final class Main {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
         System.getProperty("org.slf4j.simpleLogger.defaultLogLevel",
             debug ? "debug" : server ? "info" : "warn"));
+    if (!debug) {
+      // Ratis narrates every election and append at INFO; operators need its warnings only.
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis",
+          System.getProperty("org.slf4j.simpleLogger.log.org.apache.ratis", "warn"));
+    }
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
   }

@@ -88,6 +88,15 @@ public final class MiniCluster implements AutoCloseable {
     }
   }
 
+  /** Stops a node as SIGTERM would: a leader hands off leadership first. */
+  public synchronized void stop(int i) {
+    dropChannel(i);
+    if (nodes[i] != null) {
+      nodes[i].close();
+      nodes[i] = null;
+    }
+  }
+
   /** Stops a node abruptly, without handing off leadership. */
   public synchronized void halt(int i) {
     dropChannel(i);
