@@ -11,6 +11,8 @@
 # Defaults: N=3, DIR=./.oag-data/local. `stop` signals only the processes named by the pid
 # files that still run `oag coordinator --id cK` on this DIR: SIGTERM (the node hands over
 # leadership and closes), then SIGKILL after a bounded wait.
+# OAG_COORDINATOR_ARGS adds options to every `oag coordinator` it starts
+# (e.g. "--election-timeout 300-600").
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -99,7 +101,7 @@ start() {
     done
     nohup "$OAG" coordinator --id "$id" --peers "$(peers)" \
       --api-port "$(api_port "$k")" --http-port "$(http_port "$k")" \
-      --data "$DATA/$id" >>"$DATA/$id.log" 2>&1 </dev/null &
+      --data "$DATA/$id" ${OAG_COORDINATOR_ARGS:-} >>"$DATA/$id.log" 2>&1 </dev/null &
     echo $! >"$DATA/$id.pid"
     echo "$id: started (pid $!, api $HOST:$(api_port "$k"), log $DATA/$id.log)"
   done

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.openautoglm.oag.coordinator.Coordinator;
 import org.openautoglm.oag.coordinator.CoordinatorConfig;
 import org.openautoglm.oag.coordinator.PeerAddress;
@@ -49,25 +48,30 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "Cluster id (default: ${DEFAULT-VALUE}).")
   String clusterId;
 
+  @Option(names = "--election-timeout", paramLabel = "MIN-MAX",
+      description = "Raft election timeout range in ms, e.g. 500-1000 (default: the measured "
+          + "built-in value; see the README).")
+  String electionTimeout;
+
   @Override
   public Integer call() throws Exception {
     CoordinatorConfig config = config();
     Files.createDirectories(config.dataDir());
     Coordinator node = Coordinator.start(config);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        node.close();
-      } finally {
-        stopped.countDown();
-      }
-    }, "oag-coordinator-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(node::close, "oag-coordinator-shutdown"));
     var out = spec.commandLine().getOut();
     out.printf("oag coordinator %s: api %s, raft %s, http %d, data %s%n", node.nodeId(),
         node.apiAddress(), config.self().raftAddress(), node.httpPort(), config.dataDir());
     out.flush();
-    stopped.await();
-    return Errors.OK;
+    try {
+      node.terminated().join();
+      return Errors.OK;
+    } catch (java.util.concurrent.CompletionException e) {
+      // A storage failure stopped the node: exit non-zero so a supervisor notices.
+      spec.commandLine().getErr().println("oag coordinator " + id + ": stopped by a fatal error: "
+          + e.getCause());
+      return Errors.FAILURE;
+    }
   }
 
   /** The node's config from the options; bad input is a usage error naming the option. */
@@ -88,12 +92,20 @@ final class CoordinatorCommand implements Callable<Integer> {
       throw usage("--api-port", "out of range: " + apiPort);
     }
     try {
-      return CoordinatorConfig.builder(id, members, data)
+      CoordinatorConfig.Builder b = CoordinatorConfig.builder(id, members, data)
           .clusterId(clusterId)
           .bindHost(bind != null ? bind : self.host())
           .apiPort(apiPort != null ? apiPort : self.apiPort())
-          .httpPort(http)
-          .build();
+          .httpPort(http);
+      if (electionTimeout != null) {
+        String[] range = electionTimeout.split("-");
+        if (range.length != 2 || !range[0].matches("[0-9]{2,6}") || !range[1].matches("[0-9]{2,6}")) {
+          throw usage("--election-timeout", "expected MIN-MAX in milliseconds, e.g. 500-1000");
+        }
+        b.electionTimeout(java.time.Duration.ofMillis(Long.parseLong(range[0])),
+            java.time.Duration.ofMillis(Long.parseLong(range[1])));
+      }
+      return b.build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

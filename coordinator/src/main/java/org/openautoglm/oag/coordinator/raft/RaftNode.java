@@ -185,7 +185,8 @@ public final class RaftNode implements AutoCloseable {
 
   private RaftPeerId pickTransferTarget() {
     return group.getPeers().stream().map(RaftPeer::getId)
-        .filter(id -> !id.equals(server.getId())).sorted().findFirst()
+        .filter(id -> !id.equals(server.getId()))
+        .min(java.util.Comparator.comparing(RaftPeerId::toString))
         .orElseThrow(() -> new CoordinatorException.FailedPrecondition("no other member to lead"));
   }
 
