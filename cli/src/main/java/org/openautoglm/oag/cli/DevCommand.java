@@ -88,7 +88,7 @@ final class DevCommand implements Callable<Integer> {
   private static void banner(PrintWriter out, Path dir, List<CoordinatorConfig> configs) {
     out.printf("oag dev: %d coordinators on %s, data in %s%n", configs.size(), HOST, dir);
     for (CoordinatorConfig c : configs) {
-      out.printf("  %s  api %s  raft %s  http http://%s:%d/%n", c.nodeId(),
+      out.printf("  %s  api %s  raft %s  metrics http://%s:%d/metrics%n", c.nodeId(),
           c.self().apiAddress(), c.self().raftAddress(), HOST, c.httpPort());
     }
     out.println();

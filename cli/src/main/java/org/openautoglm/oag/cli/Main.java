@@ -73,7 +73,7 @@ public final class Main {
     @Override
     public String[] getVersion() {
       String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"oag " + (v == null ? "dev" : v)};
+      return new String[] {"oag " + (v == null ? "(built from source, version unknown)" : v)};
     }
   }
 }

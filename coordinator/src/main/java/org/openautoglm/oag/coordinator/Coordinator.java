@@ -99,7 +99,6 @@ public final class Coordinator implements AutoCloseable {
     Gauge.builder("oag_raft_term", raft, RaftNode::term).register(m);
     Gauge.builder("oag_raft_commit_index", raft, RaftNode::commitIndex).register(m);
     Gauge.builder("oag_raft_applied_index", raft, RaftNode::appliedIndex).register(m);
-    Gauge.builder("oag_snapshot_installs", raft, RaftNode::snapshotInstalls).register(m);
     Gauge.builder("oag_dedupe_entries", raft, r -> r.store().dedupeSize()).register(m);
     Gauge.builder("oag_tasks", raft, r -> r.store().taskCount()).register(m);
   }
@@ -228,7 +227,7 @@ public final class Coordinator implements AutoCloseable {
       apply = Timer.builder("oag_apply_latency").description("time to apply one Raft entry").register(m);
       batch = DistributionSummary.builder("oag_apply_batch_commands").description("commands per applied entry")
           .register(m);
-      installs = Counter.builder("oag_snapshot_installs_total").description("checkpoints installed from the leader")
+      installs = Counter.builder("oag_snapshot_installs").description("checkpoints installed from the leader")
           .register(m);
     }
 
