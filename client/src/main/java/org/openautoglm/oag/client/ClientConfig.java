@@ -105,8 +105,9 @@ public record ClientConfig(
     private String clientId = UUID.randomUUID().toString();
     private Duration deadline = Duration.ofSeconds(10);
     private Duration retryBudget = Duration.ofSeconds(30);
-    private Duration initialBackoff = Duration.ofMillis(50);
-    private Duration maxBackoff = Duration.ofSeconds(2);
+    private Duration initialBackoff = Duration.ofMillis(25);
+    // An election takes about a second; a longer cap would dominate what a failover costs a client.
+    private Duration maxBackoff = Duration.ofMillis(400);
     private Function<String, ManagedChannel> channelFactory = ClientConfig::plaintextChannel;
 
     private Builder(List<String> addresses) {
