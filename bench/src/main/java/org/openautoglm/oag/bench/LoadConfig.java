@@ -69,7 +69,10 @@ public record LoadConfig(
     return new Builder(clients, duration);
   }
 
-  /** {@code bench-<base36 millis><2 random chars>}: unique enough across runs by people. */
+  /**
+   * {@code <what>-<base36 epoch millis><2 random base36 chars>}: unique enough across runs
+   * started by people, and sorted by start time.
+   */
   public static String newNamePrefix(String what) {
     String salt = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36), 36);
     return what + "-" + Long.toString(System.currentTimeMillis(), 36) + (salt.length() < 2 ? "0" : "")

@@ -72,15 +72,15 @@ final class BenchCommand {
 
     @Override
     public Integer call() {
+      if (rate != null && !(rate > 0 && rate < 1e9)) {
+        throw new ParameterException(spec.commandLine(), "--rate must be above 0: " + rate);
+      }
       LoadConfig config;
       try {
         config = LoadConfig.builder(clients, duration).warmup(warmup).payloadBytes(payload)
             .rate(rate == null ? 0 : rate).drainTimeout(drain).build();
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
-      }
-      if (rate != null && !(rate > 0)) {
-        throw new ParameterException(spec.commandLine(), "--rate must be above 0");
       }
       PrintWriter err = spec.commandLine().getErr();
       try (OagTarget target = new OagTarget(client.config().build())) {
