@@ -24,6 +24,14 @@ final class ClientOptions {
 
   /** A client with the CLI's stable client id; the caller closes it. */
   CoordinatorClient connect() {
+    return CoordinatorClient.connect(config().build());
+  }
+
+  /**
+   * The settings {@link #connect()} uses, for commands that open several clients or tune
+   * them (the benchmarks). Bad options are usage errors naming the option.
+   */
+  ClientConfig.Builder config() {
     CliContext ctx = CliContext.of(spec);
     String addresses = address != null ? address : ctx.defaultAddresses();
     ClientConfig.Builder b;
@@ -41,6 +49,6 @@ final class ClientOptions {
     if (ctx.channelFactory() != null) {
       b.channelFactory(ctx.channelFactory());
     }
-    return CoordinatorClient.connect(b.build());
+    return b;
   }
 }

@@ -1,6 +1,7 @@
 package org.openautoglm.oag.cli;
 
 import java.io.PrintWriter;
+import org.openautoglm.oag.bench.BenchException;
 import org.openautoglm.oag.client.IndeterminateException;
 import org.openautoglm.oag.client.InvalidArgumentException;
 import org.openautoglm.oag.client.NotFoundException;
@@ -61,7 +62,8 @@ final class Errors
         && !ia.getMessage().startsWith(ia.field())) {
       return "invalid " + ia.field() + ": " + firstLine(ia.getMessage());
     }
-    if (ex instanceof NotFoundException || ex instanceof OagException) {
+    if (ex instanceof NotFoundException || ex instanceof OagException
+        || ex instanceof BenchException) {
       return firstLine(ex.getMessage());
     }
     if (ex instanceof java.io.IOException) {

@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
         TaskCommand.class,
         ClusterCommand.class,
+        BenchCommand.class,
         DevCommand.class,
         CoordinatorCommand.class,
         CommandLine.HelpCommand.class,

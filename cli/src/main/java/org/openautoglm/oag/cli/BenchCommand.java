@@ -1,0 +1,281 @@
+package org.openautoglm.oag.cli;
+
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.openautoglm.oag.bench.FailoverConfig;
+import org.openautoglm.oag.bench.FailoverProbe;
+import org.openautoglm.oag.bench.FailoverReport;
+import org.openautoglm.oag.bench.LoadConfig;
+import org.openautoglm.oag.bench.LocalClusterControl;
+import org.openautoglm.oag.bench.OagTarget;
+import org.openautoglm.oag.bench.SubmitLoad;
+import org.openautoglm.oag.bench.SubmitReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code oag bench ...}: submit (write throughput and latency), failover (leader kill to the
+ * next acknowledged write). The measuring is the bench module's; this class only turns
+ * options into its configs and its reports into tables or JSON. Progress goes to stderr, so
+ * stdout holds only the result.
+ */
+@Command(name = "bench", description = "Measure write throughput, latency and failover time.",
+    subcommands = {BenchCommand.Submit.class, BenchCommand.Failover.class})
+final class BenchCommand {
+
+  @Command(name = "submit",
+      description = {"Write load: N clients, each with its own connection, create tasks "
+          + "(stored, never started) with a payload label; a warm-up, then a measured phase.",
+          "Closed loop by default; --rate R makes it open loop (latency from the intended "
+          + "send time, so a stalled cluster shows in the percentiles)."})
+  static final class Submit implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Mixin OutputOptions output;
+
+    @Option(names = "--clients", required = true, paramLabel = "N",
+        converter = Units.NonNegativeInt.class, description = "Concurrent clients.")
+    int clients;
+
+    @Option(names = "--duration", required = true, paramLabel = "TIME",
+        converter = Time.class, description = "Measured phase: 30s, 2m, 500ms.")
+    Duration duration;
+
+    @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "10s",
+        converter = Time.class, description = "Unrecorded warm-up first (default: ${DEFAULT-VALUE}).")
+    Duration warmup;
+
+    @Option(names = "--payload", paramLabel = "BYTES", defaultValue = "256",
+        converter = Units.NonNegativeInt.class,
+        description = "Bytes of random alphanumerics per task (default: ${DEFAULT-VALUE}).")
+    int payload;
+
+    @Option(names = "--rate", paramLabel = "OPS",
+        description = "Open loop at this many writes per second in total (default: closed loop).")
+    Double rate;
+
+    @Option(names = "--drain", paramLabel = "TIME", defaultValue = "10s", converter = Time.class,
+        description = "How long writes in flight at the end may take (default: ${DEFAULT-VALUE}).")
+    Duration drain;
+
+    @Override
+    public Integer call() {
+      if (rate != null && !(rate > 0 && rate < 1e9)) {
+        throw new ParameterException(spec.commandLine(), "--rate must be above 0: " + rate);
+      }
+      LoadConfig config;
+      try {
+        config = LoadConfig.builder(clients, duration).warmup(warmup).payloadBytes(payload)
+            .rate(rate == null ? 0 : rate).drainTimeout(drain).build();
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      PrintWriter err = spec.commandLine().getErr();
+      try (OagTarget target = new OagTarget(client.config().build())) {
+        err.printf("oag bench: %d clients, %s, warm-up %s, measuring %s%n", clients,
+            config.openLoop() ? "open loop at " + num(config.rate()) + " writes/s" : "closed loop",
+            text(warmup), text(duration));
+        err.flush();
+        SubmitReport r = new SubmitLoad(target, config).run();
+        Output out = new Output(spec.commandLine().getOut());
+        if (output.json()) {
+          out.json(r.fields());
+        } else {
+          submitTable(out, r);
+        }
+        return Errors.OK;
+      }
+    }
+  }
+
+  @Command(name = "failover",
+      description = {"Leader kill -9 to the next acknowledged write, as a running client sees "
+          + "it, against a cluster started by deploy/local-cluster.sh start --data DIR.",
+          "Each round waits for a settled cluster, verifies the leader's pid from DIR/<id>.pid "
+          + "(it must run 'coordinator --id <id>'), kills it, measures, and restarts it with "
+          + "the script."})
+  static final class Failover implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Mixin OutputOptions output;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+        description = "The --data of deploy/local-cluster.sh (pid files and member data).")
+    Path data;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "10",
+        converter = Units.NonNegativeInt.class, description = "Leader kills (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--writers", paramLabel = "N", defaultValue = "4",
+        converter = Units.NonNegativeInt.class,
+        description = "Writer threads sharing one client (default: ${DEFAULT-VALUE}).")
+    int writers;
+
+    @Option(names = "--script", paramLabel = "PATH",
+        description = "deploy/local-cluster.sh (default: found above the working directory "
+            + "or the installation).")
+    Path script;
+
+    @Override
+    public Integer call() {
+      FailoverConfig config;
+      try {
+        config = FailoverConfig.builder().rounds(rounds).writers(writers).build();
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      Path found = script != null ? script : findScript();
+      PrintWriter err = spec.commandLine().getErr();
+      // Short backoff: the writers should find the new leader as soon as it exists.
+      try (OagTarget target = new OagTarget(client.config()
+          .backoff(Duration.ofMillis(20), Duration.ofMillis(200)).build())) {
+        int members = target.health().members().size();
+        LocalClusterControl control = new LocalClusterControl(data, found, members,
+            Duration.ofSeconds(120));
+        FailoverReport r = new FailoverProbe(target, control, config, line -> {
+          err.println("oag bench: " + line);
+          err.flush();
+        }).run();
+        Output out = new Output(spec.commandLine().getOut());
+        if (output.json()) {
+          out.json(r.fields());
+        } else {
+          failoverTable(out, r);
+        }
+        if (r.error() != null) {
+          err.println("oag: " + r.error());
+          err.flush();
+          return Errors.FAILURE;
+        }
+        return Errors.OK;
+      }
+    }
+
+    private Path findScript() {
+      Path s = LocalClusterControl.findScript(Path.of(""));
+      if (s == null) {
+        try {
+          s = LocalClusterControl.findScript(Path.of(BenchCommand.class.getProtectionDomain()
+              .getCodeSource().getLocation().toURI()));
+        } catch (Exception e) {
+          s = null; // no code source: only the working directory counts
+        }
+      }
+      if (s == null) {
+        throw new ParameterException(spec.commandLine(), "cannot find "
+            + LocalClusterControl.SCRIPT + " above " + Path.of("").toAbsolutePath()
+            + "; pass --script PATH");
+      }
+      return s;
+    }
+  }
+
+  static void submitTable(Output out, SubmitReport r) {
+    LoadConfig c = r.config();
+    SubmitReport.Phase w = r.warmup();
+    SubmitReport.Phase m = r.measured();
+    var l = r.latency();
+    row(out, "mode", (c.openLoop() ? "open loop at " + num(c.rate()) + " writes/s" : "closed loop")
+        + ", " + c.clients() + (c.clients() == 1 ? " client, " : " clients, ")
+        + c.payloadBytes() + "-byte payload");
+    row(out, "warm-up", num(w.seconds()) + " s: " + w.ops() + " ops, " + num(w.throughput())
+        + " ops/s, " + w.errors() + " errors");
+    row(out, "measured", num(m.seconds()) + " s: " + m.ops() + " ops, " + num(m.throughput())
+        + " ops/s, " + m.errors() + " errors");
+    if (!m.errorsByType().isEmpty()) {
+      StringBuilder b = new StringBuilder();
+      new java.util.TreeMap<>(m.errorsByType()).forEach((k, v) ->
+          b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+      row(out, "errors", b.toString());
+    }
+    row(out, "latency ms", "p50 " + num(l.p50Ms()) + "  p90 " + num(l.p90Ms()) + "  p99 "
+        + num(l.p99Ms()) + "  p99.9 " + num(l.p999Ms()) + "  max " + num(l.maxMs()));
+    if (c.openLoop()) {
+      row(out, "behind ms", "p99 " + num(r.behind().p99Ms()) + "  max " + num(r.behind().maxMs())
+          + "  (" + r.unsent() + " writes never sent)");
+    }
+    if (r.abandoned() > 0) {
+      row(out, "abandoned", r.abandoned() + " clients still waiting after the drain timeout");
+    }
+    var ld = r.leadership();
+    row(out, "leader", leader(ld.leaderBefore(), ld.termBefore()) + " -> "
+        + leader(ld.leaderAfter(), ld.termAfter()) + ", " + ld.changes() + " change(s) seen");
+    row(out, "tasks", "named " + c.namePrefix() + "-*");
+  }
+
+  static void failoverTable(Output out, FailoverReport r) {
+    out.line(String.format(Locale.ROOT, "%-7s%-8s%-10s%-12s%s", "ROUND", "KILLED", "PID",
+        "NEW LEADER", "GAP MS"));
+    for (FailoverReport.Round x : r.rounds()) {
+      out.line(String.format(Locale.ROOT, "%-7d%-8s%-10d%-12s%s", x.round(), x.killed(),
+          x.pid(), x.newLeader() == null ? "-" : x.newLeader(),
+          x.gapMs() == null ? "-" : num(x.gapMs())));
+    }
+    out.line("median " + (r.medianMs() == null ? "-" : num(r.medianMs())) + " ms, max "
+        + (r.maxMs() == null ? "-" : num(r.maxMs())) + " ms over " + r.rounds().size()
+        + " round(s); " + r.writes() + " writes acknowledged, "
+        + r.writeErrors().values().stream().mapToLong(Long::longValue).sum() + " failed"
+        + (r.writeErrors().isEmpty() ? "" : " " + r.writeErrors()));
+  }
+
+  private static void row(Output out, String key, String value) {
+    out.line(String.format(Locale.ROOT, "%-12s%s", key, value));
+  }
+
+  private static String leader(String id, long term) {
+    return id == null ? "unknown" : id + " (term " + term + ")";
+  }
+
+  /** A number without trailing zeros: 12, 12.5, 0.125. */
+  static String num(double v) {
+    return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+  }
+
+  private static String text(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+  }
+
+  /** {@code 30s}, {@code 500ms}, {@code 2m}, {@code 1h}, {@code 1.5s}; a bare number is seconds. */
+  static final class Time implements ITypeConverter<Duration> {
+    private static final Pattern TIME = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
+
+    @Override
+    public Duration convert(String value) {
+      return parse(value);
+    }
+
+    static Duration parse(String value) {
+      Matcher m = TIME.matcher(value.strip().toLowerCase(Locale.ROOT));
+      if (!m.matches()) {
+        throw new TypeConversionException(
+            "'" + value + "' is not a time (examples: 30s, 500ms, 2m)");
+      }
+      BigDecimal n = new BigDecimal(m.group(1));
+      String unit = m.group(2) == null ? "s" : m.group(2);
+      long millisPerUnit = switch (unit) {
+        case "ms" -> 1;
+        case "m" -> 60_000;
+        case "h" -> 3_600_000;
+        default -> 1000;
+      };
+      BigDecimal millis = n.multiply(BigDecimal.valueOf(millisPerUnit));
+      if (millis.compareTo(BigDecimal.valueOf(Duration.ofDays(7).toMillis())) > 0) {
+        throw new TypeConversionException("'" + value + "' is longer than a week");
+      }
+      return Duration.ofNanos(millis.multiply(BigDecimal.valueOf(1_000_000)).longValue());
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package org.openautoglm.oag.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openautoglm.oag.api.v1.CreateTaskRequest;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code oag bench} wiring against the in-process fake; the measuring is tested in bench. */
+class BenchCommandTest extends CliTestSupport {
+  @TempDir
+  Path dir;
+
+  @Test
+  void submitJsonHasStableFieldNamesAndCreatesTasksWithThePayloadLabel() throws Exception {
+    Result r = oag("bench", "submit", "--clients", "2", "--duration", "300ms",
+        "--warmup", "100ms", "--payload", "16", "-o", "json");
+
+    assertEquals(0, r.exit(), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    List<String> names = new ArrayList<>();
+    j.fieldNames().forEachRemaining(names::add);
+    assertTrue(names.containsAll(List.of("clients", "durationSeconds", "ops", "errors",
+        "throughput", "p50Ms", "p90Ms", "p99Ms", "p999Ms", "maxMs", "warmupThroughput",
+        "leaderChanges", "termBefore", "termAfter")), names.toString());
+    assertEquals(2, j.get("clients").asInt());
+    assertEquals(0.3, j.get("durationSeconds").asDouble(), 1e-9);
+    assertTrue(j.get("ops").asLong() > 0, r.out());
+    assertEquals(0, j.get("errors").asLong(), r.out());
+    assertEquals(3, j.get("termBefore").asLong());
+    assertEquals("closed", j.get("mode").asText());
+    CreateTaskRequest req = fake.requests.stream().filter(CreateTaskRequest.class::isInstance)
+        .map(CreateTaskRequest.class::cast).findFirst().orElseThrow();
+    assertEquals(16, req.getSpec().getLabelsOrThrow("payload").length());
+    assertTrue(req.getSpec().getName().startsWith(j.get("namePrefix").asText() + "-w"));
+  }
+
+  @Test
+  void submitTableShowsThroughputAndPercentiles() {
+    Result r = oag("bench", "submit", "--clients", "1", "--duration", "0.2s", "--warmup", "0",
+        "--rate", "50");
+
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("open loop at 50 writes/s, 1 client, 256-byte payload"), r.out());
+    assertTrue(r.out().contains("latency ms  p50 "), r.out());
+    assertTrue(r.out().contains("leader      c1 (term 3) -> c1 (term 3), 0 change(s) seen"),
+        r.out());
+  }
+
+  @Test
+  void badOptionsAreUsageErrors() {
+    Result r = oag("bench", "submit", "--clients", "2", "--duration", "soon");
+    assertEquals(Errors.USAGE, r.exit());
+    assertTrue(r.err().contains("'soon' is not a time"), r.err());
+
+    r = oag("bench", "submit", "--clients", "0", "--duration", "1s");
+    assertEquals(Errors.USAGE, r.exit());
+    assertTrue(r.err().contains("clients must be"), r.err());
+
+    r = oag("bench", "submit", "--clients", "1", "--duration", "1s", "--rate", "0");
+    assertEquals(Errors.USAGE, r.exit());
+  }
+
+  @Test
+  void failoverRefusesAClusterItCannotKillALeaderIn() throws Exception {
+    Result r = oag("bench", "failover", "--data", dir.resolve("missing").toString());
+    assertEquals(Errors.FAILURE, r.exit());
+    assertTrue(r.err().contains("does not exist"), r.err());
+
+    Path script = dir.resolve("local-cluster.sh");
+    Files.writeString(script, "#!/bin/sh\nexit 0\n");
+    assertTrue(script.toFile().setExecutable(true));
+    r = oag("bench", "failover", "--data", dir.toString(), "--script", script.toString());
+    assertEquals(Errors.FAILURE, r.exit());
+    assertTrue(r.err().contains("at least 3 members"), r.err());
+  }
+
+  @Test
+  void timesTakeAUnit() {
+    assertEquals(Duration.ofSeconds(30), BenchCommand.Time.parse("30s"));
+    assertEquals(Duration.ofSeconds(30), BenchCommand.Time.parse("30"));
+    assertEquals(Duration.ofMillis(500), BenchCommand.Time.parse("500ms"));
+    assertEquals(Duration.ofMillis(1500), BenchCommand.Time.parse("1.5s"));
+    assertEquals(Duration.ofMinutes(2), BenchCommand.Time.parse("2m"));
+    assertEquals(Duration.ofHours(1), BenchCommand.Time.parse("1h"));
+    assertThrows(TypeConversionException.class, () -> BenchCommand.Time.parse("-1s"));
+    assertThrows(TypeConversionException.class, () -> BenchCommand.Time.parse("1d"));
+    assertThrows(TypeConversionException.class, () -> BenchCommand.Time.parse("9999h"));
+  }
+}
