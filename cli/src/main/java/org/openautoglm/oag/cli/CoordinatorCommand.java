@@ -53,6 +53,11 @@ final class CoordinatorCommand implements Callable<Integer> {
           + "built-in value; see the README).")
   String electionTimeout;
 
+  @Option(names = "--group-commit-in-flight", paramLabel = "N",
+      description = "Raft entries the leader keeps in flight while it batches the next "
+          + "(default: the built-in value; see the README).")
+  Integer groupCommitInFlight;
+
   @Override
   public Integer call() throws Exception {
     CoordinatorConfig config = config();
@@ -97,6 +102,12 @@ final class CoordinatorCommand implements Callable<Integer> {
           .bindHost(bind != null ? bind : self.host())
           .apiPort(apiPort != null ? apiPort : self.apiPort())
           .httpPort(http);
+      if (groupCommitInFlight != null) {
+        if (groupCommitInFlight < 1 || groupCommitInFlight > 64) {
+          throw usage("--group-commit-in-flight", "must be 1 to 64, was " + groupCommitInFlight);
+        }
+        b.groupCommitMaxInFlight(groupCommitInFlight);
+      }
       if (electionTimeout != null) {
         String[] range = electionTimeout.split("-");
         if (range.length != 2 || !range[0].matches("[0-9]{2,6}") || !range[1].matches("[0-9]{2,6}")) {

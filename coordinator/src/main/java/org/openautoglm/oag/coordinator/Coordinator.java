@@ -54,7 +54,7 @@ public final class Coordinator implements AutoCloseable {
     ApiServer api = null;
     try {
       proposer = new Proposer(raft, Clock.SYSTEM, config.groupCommitMaxCommands(),
-          config.groupCommitMaxBytes(), config.groupCommitWindow(), meters);
+          config.groupCommitMaxBytes(), config.groupCommitWindow(), config.groupCommitMaxInFlight(), meters);
       api = new ApiServer(config, raft, proposer, peers, meters);
       this.proposer = proposer;
       this.api = api;

@@ -29,6 +29,7 @@ public record CoordinatorConfig(
     int groupCommitMaxCommands,
     int groupCommitMaxBytes,
     Duration groupCommitWindow,
+    int groupCommitMaxInFlight,
     Duration requestDeadline,
     Duration dedupeTtl,
     Duration terminalTaskRetention,
@@ -44,6 +45,9 @@ public record CoordinatorConfig(
     peers = List.copyOf(peers);
     if (self(nodeId, peers) == null) {
       throw new IllegalArgumentException("node id " + nodeId + " is not among the peers " + peers);
+    }
+    if (groupCommitMaxInFlight < 1 || groupCommitMaxCommands < 1) {
+      throw new IllegalArgumentException("group commit needs at least one command and one batch in flight");
     }
     if (electionTimeoutMax.compareTo(electionTimeoutMin) <= 0) {
       throw new IllegalArgumentException("election timeout max must exceed min");
@@ -70,6 +74,7 @@ public record CoordinatorConfig(
         .purgeLogUpToSnapshot(purgeLogUpToSnapshot)
         .raftSegmentBytes(raftSegmentBytes)
         .groupCommit(groupCommitMaxCommands, groupCommitMaxBytes, groupCommitWindow)
+        .groupCommitMaxInFlight(groupCommitMaxInFlight)
         .requestDeadline(requestDeadline).dedupeTtl(dedupeTtl)
         .terminalTaskRetention(terminalTaskRetention)
         .memory(blockCacheBytes, writeBufferBytes);
@@ -93,6 +98,7 @@ public record CoordinatorConfig(
     private int groupCommitMaxCommands = 512;
     private int groupCommitMaxBytes = 1 << 20;
     private Duration groupCommitWindow = Duration.ofMillis(1);
+    private int groupCommitMaxInFlight = 1;   // see README "Group commit"
     private Duration requestDeadline = Duration.ofSeconds(10);
     private Duration dedupeTtl = Duration.ofHours(24);
     private Duration terminalTaskRetention = Duration.ofHours(24);
@@ -123,6 +129,7 @@ public record CoordinatorConfig(
       groupCommitWindow = window;
       return this;
     }
+    public Builder groupCommitMaxInFlight(int v) { groupCommitMaxInFlight = v; return this; }
     public Builder requestDeadline(Duration v) { requestDeadline = v; return this; }
     public Builder dedupeTtl(Duration v) { dedupeTtl = v; return this; }
     public Builder terminalTaskRetention(Duration v) { terminalTaskRetention = v; return this; }
@@ -137,7 +144,8 @@ public record CoordinatorConfig(
       int api = apiPort >= 0 ? apiPort : (self == null ? 0 : self.apiPort());
       return new CoordinatorConfig(nodeId, clusterId, peers, bindHost, api, httpPort, dataDir,
           electionTimeoutMin, electionTimeoutMax, snapshotAutoTriggerThreshold, purgeLogUpToSnapshot,
-          raftSegmentBytes, groupCommitMaxCommands, groupCommitMaxBytes, groupCommitWindow, requestDeadline,
+          raftSegmentBytes, groupCommitMaxCommands, groupCommitMaxBytes, groupCommitWindow,
+          groupCommitMaxInFlight, requestDeadline,
           dedupeTtl, terminalTaskRetention, blockCacheBytes, writeBufferBytes);
     }
   }

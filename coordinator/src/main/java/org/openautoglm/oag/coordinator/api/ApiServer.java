@@ -37,7 +37,10 @@ public final class ApiServer implements AutoCloseable {
 
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
+  /** Peer status calls, which block on other members. */
   private final ExecutorService fanOut;
+  /** Read bodies (view lookups, page assembly): never on Ratis's threads. */
+  private final ExecutorService reads;
 
   public ApiServer(CoordinatorConfig config, RaftNode raft, Proposer proposer, PeerClient peers,
       MeterRegistry meters) throws IOException {
@@ -46,11 +49,16 @@ public final class ApiServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.reads = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "oag-reads-" + config.nodeId());
+      t.setDaemon(true);
+      return t;
+    });
     Duration deadline = config.requestDeadline();
     CallMetrics metrics = new CallMetrics(meters);
     this.server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.apiPort()))
         .maxInboundMessageSize(MAX_INBOUND_BYTES)
-        .addService(ServerInterceptors.intercept(new TaskEndpoint(raft, proposer, deadline), metrics))
+        .addService(ServerInterceptors.intercept(new TaskEndpoint(raft, proposer, deadline, reads), metrics))
         .addService(ServerInterceptors.intercept(
             new ClusterEndpoint(raft, peers, config.clusterId(), fanOut), metrics))
         .addService(new PeerEndpoint(raft, config.clusterId(), config.dataDir().resolve("checkpoints")))
@@ -78,6 +86,7 @@ public final class ApiServer implements AutoCloseable {
       server.shutdownNow();
     }
     fanOut.shutdownNow();
+    reads.shutdownNow();
   }
 
   /** Counts and times every call by method and final status code. */

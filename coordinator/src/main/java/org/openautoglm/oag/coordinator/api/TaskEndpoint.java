@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.openautoglm.oag.api.v1.CreateTaskRequest;
 import org.openautoglm.oag.api.v1.GetTaskRequest;
@@ -47,11 +48,14 @@ final class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
   private final RaftNode raft;
   private final Proposer proposer;
   private final Duration deadline;
+  private final Executor reads;
 
-  TaskEndpoint(RaftNode raft, Proposer proposer, Duration deadline) {
+  /** @param reads runs read bodies (view lookups, page assembly), so they never run on Ratis threads */
+  TaskEndpoint(RaftNode raft, Proposer proposer, Duration deadline, Executor reads) {
     this.raft = raft;
     this.proposer = proposer;
     this.deadline = deadline;
+    this.reads = reads;
   }
 
   @Override
@@ -208,7 +212,7 @@ final class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
           }
           throw e instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(e);
         })
-        .thenApply(v -> body.get());
+        .thenApplyAsync(v -> body.get(), reads);
   }
 
   private static String abbreviate(String s) {

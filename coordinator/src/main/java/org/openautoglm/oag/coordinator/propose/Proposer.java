@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -28,11 +30,13 @@ import org.slf4j.LoggerFactory;
  * Raft entry (a {@link CommandBatch}) so Raft's per-entry cost is paid once
  * per batch; each caller still gets its own {@link CommandResult}.
  *
- * <p>Why this loop: one thread drains the queue. When nothing is in flight it
- * proposes at once (no added latency at low load); while batches are in
- * flight it waits up to the window for more commands, bounded by a count and
- * a byte size. At most {@code MAX_IN_FLIGHT} batches are outstanding, so a
- * slow log lets the next batch grow instead of queueing tiny entries.
+ * <p>Why this loop: one thread drains the queue. It first waits for an
+ * in-flight slot (at most {@code maxInFlight} batches are outstanding), then
+ * takes everything queued meanwhile, bounded by a count and a byte size; so
+ * while the log is busy, the next batch grows instead of many tiny entries
+ * queueing up. Only while other batches are still in flight does it wait up
+ * to the window for more; with the log idle it proposes at once. Results are
+ * handed back on a small executor, never on Ratis's apply thread.
  *
  * <p>The leader's term and wall-clock time are stamped into every header
  * here, just before proposing; apply rejects a header whose term differs from
@@ -40,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Proposer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Proposer.class);
-  private static final int MAX_IN_FLIGHT = 4;
   private static final int QUEUE_LIMIT = 20_000;
 
   private final RaftNode raft;
@@ -49,7 +52,9 @@ public final class Proposer implements AutoCloseable {
   private final int maxBytes;
   private final long windowNanos;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(QUEUE_LIMIT);
-  private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+  private final int maxInFlight;
+  private final Semaphore inFlight;
+  private final ExecutorService replies;
   private final Thread loop;
   private final Counter proposals;
   private final DistributionSummary batchSize;
@@ -58,8 +63,18 @@ public final class Proposer implements AutoCloseable {
   private record Pending(Command command, int bytes, CompletableFuture<CommandResult> result) {}
 
   public Proposer(RaftNode raft, Clock clock, int maxCommands, int maxBytes, Duration window,
-      MeterRegistry meters) {
+      int maxInFlight, MeterRegistry meters) {
     this.raft = raft;
+    this.maxInFlight = maxInFlight;
+    this.inFlight = new Semaphore(maxInFlight);
+    // Callers' futures complete here, never on Ratis's apply thread; after close
+    // the submitting thread runs them itself, so no caller is left waiting.
+    this.replies = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "oag-replies-" + raft.nodeId());
+          t.setDaemon(true);
+          return t;
+        }, new ThreadPoolExecutor.CallerRunsPolicy());
     this.clock = clock;
     this.maxCommands = maxCommands;
     this.maxBytes = maxBytes;
@@ -92,13 +107,21 @@ public final class Proposer implements AutoCloseable {
   private void run() {
     while (running) {
       try {
+        inFlight.acquire();
         Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
+          inFlight.release();
           continue;
         }
         List<Pending> batch = collect(first);
-        inFlight.acquire();
-        send(batch);
+        try {
+          send(batch);
+        } catch (RuntimeException e) {
+          // Nothing was proposed: the callers may retry anywhere.
+          inFlight.release();
+          batch.forEach(p -> p.result().completeExceptionally(raft.notLeader()));
+          throw e;
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -117,8 +140,8 @@ public final class Proposer implements AutoCloseable {
       Pending next = queue.poll();
       if (next == null) {
         long left = deadline - System.nanoTime();
-        // Nothing in flight: the log is idle, so waiting would only add latency.
-        if (left <= 0 || inFlight.availablePermits() == MAX_IN_FLIGHT) {
+        // Nothing else in flight: the log is idle, so waiting would only add latency.
+        if (left <= 0 || inFlight.availablePermits() == maxInFlight - 1) {
           break;
         }
         next = queue.poll(left, TimeUnit.NANOSECONDS);
@@ -148,7 +171,7 @@ public final class Proposer implements AutoCloseable {
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
-    f.whenComplete((bytes, error) -> {
+    f.whenCompleteAsync((bytes, error) -> {
       inFlight.release();
       if (error != null) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -156,7 +179,7 @@ public final class Proposer implements AutoCloseable {
       } else {
         complete(batch, bytes);
       }
-    });
+    }, replies);
   }
 
   private void complete(List<Pending> batch, byte[] bytes) {
@@ -188,6 +211,7 @@ public final class Proposer implements AutoCloseable {
   public void close() {
     running = false;
     loop.interrupt();
+    replies.shutdown();
     Pending p;
     while ((p = queue.poll()) != null) {
       p.result().completeExceptionally(raft.notLeader());

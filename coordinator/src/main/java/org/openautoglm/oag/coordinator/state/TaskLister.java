@@ -32,14 +32,14 @@ final class TaskLister {
     long last = after;
     while (candidates.hasNext()) {
       long seq = candidates.next();
-      TaskRecord task = views.get(seq);
-      if (task == null || !matches(query, task)) {
+      TaskViews.Entry entry = views.entry(seq);
+      if (entry == null || !matches(query, entry)) {
         continue;
       }
       if (page.size() == size) {
         return new TaskPage(page, Long.toString(last));  // a further match exists
       }
-      page.add(task);
+      page.add(entry.task());
       last = seq;
     }
     return new TaskPage(page, "");
@@ -70,13 +70,13 @@ final class TaskLister {
       }
       return new Merged(sources);
     }
-    return views.bySeq().tailMap(after, false).keySet().iterator();
+    return views.seqs().tailSet(after, false).iterator();
   }
 
-  private static boolean matches(TaskQuery query, TaskRecord task) {
-    return (query.statuses().isEmpty() || query.statuses().contains(task.getStatus()))
-        && task.getSpec().getName().startsWith(query.namePrefix())
-        && (query.node().isEmpty() || query.node().equals(task.getNode()));
+  private static boolean matches(TaskQuery query, TaskViews.Entry task) {
+    return (query.statuses().isEmpty() || query.statuses().contains(task.status()))
+        && task.name().startsWith(query.namePrefix())
+        && (query.node().isEmpty() || query.node().equals(task.node()));
   }
 
   /** Ascending union of ascending sequences, each value once. */

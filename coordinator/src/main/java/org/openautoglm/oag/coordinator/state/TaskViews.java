@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
+import com.google.protobuf.InvalidProtocolBufferException;
 import org.openautoglm.oag.state.v1.TaskRecord;
 import org.openautoglm.oag.state.v1.TaskStatus;
 
@@ -18,6 +18,12 @@ import org.openautoglm.oag.state.v1.TaskStatus;
  * Every stored task in memory, by sequence number, with secondary indexes by
  * status and by node, and (for the apply thread only) terminal tasks ordered
  * by finish time for the retention purge.
+ *
+ * <p>Memory: a task is held as its serialized record plus the three fields the
+ * list filters need, not as a parsed object graph (about a third of the heap
+ * per task; parsed on read). A heap that fills with views means full GC
+ * pauses longer than an election timeout, so this is what keeps a leader
+ * with many tasks from being deposed by its own collector.
  *
  * <p>Threading: one writer (the apply thread, after the batch is in RocksDB),
  * any number of concurrent readers. A record is replaced atomically. The
@@ -37,7 +43,23 @@ final class TaskViews {
     }
   }
 
-  private final ConcurrentSkipListMap<Long, TaskRecord> bySeq = new ConcurrentSkipListMap<>();
+  /** What the filters read without parsing, and the record itself, serialized. */
+  record Entry(TaskStatus status, String node, String name, long finishedAtMs, byte[] record) {
+    static Entry of(TaskRecord task) {
+      return new Entry(task.getStatus(), task.getNode(), task.getSpec().getName(), task.getFinishedAtMs(),
+          task.toByteArray());
+    }
+
+    TaskRecord task() {
+      try {
+        return TaskRecord.parseFrom(record);
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("a task record in memory does not parse", e);
+      }
+    }
+  }
+
+  private final ConcurrentSkipListMap<Long, Entry> bySeq = new ConcurrentSkipListMap<>();
   private final Map<TaskStatus, ConcurrentSkipListSet<Long>> byStatus = new EnumMap<>(TaskStatus.class);
   private final ConcurrentHashMap<String, ConcurrentSkipListSet<Long>> byNode = new ConcurrentHashMap<>();
   private final TreeSet<Finished> finished = new TreeSet<>();  // apply thread only
@@ -51,6 +73,11 @@ final class TaskViews {
   }
 
   TaskRecord get(long seq) {
+    Entry e = bySeq.get(seq);
+    return e == null ? null : e.task();
+  }
+
+  Entry entry(long seq) {
     return bySeq.get(seq);
   }
 
@@ -58,8 +85,8 @@ final class TaskViews {
     return count.get();
   }
 
-  ConcurrentNavigableMap<Long, TaskRecord> bySeq() {
-    return bySeq;
+  NavigableSet<Long> seqs() {
+    return bySeq.keySet();
   }
 
   NavigableSet<Long> withStatus(TaskStatus status) {
@@ -78,16 +105,17 @@ final class TaskViews {
 
   /** Inserts or replaces the task stored at {@code seq}. Apply thread only. */
   void put(long seq, TaskRecord task) {
-    TaskRecord old = bySeq.get(seq);
+    Entry old = bySeq.get(seq);
+    Entry now = Entry.of(task);
     byStatus.get(task.getStatus()).add(seq);
     if (!task.getNode().isEmpty()) {
       byNode.computeIfAbsent(task.getNode(), n -> new ConcurrentSkipListSet<>()).add(seq);
     }
-    bySeq.put(seq, task);
+    bySeq.put(seq, now);
     if (old == null) {
       count.incrementAndGet();
     } else {
-      unindex(seq, old, task);
+      unindex(seq, old, now);
       forgetFinished(seq, old);
     }
     if (TaskStates.isTerminal(task.getStatus())) {
@@ -97,7 +125,7 @@ final class TaskViews {
 
   /** Removes the task stored at {@code seq}, if any. Apply thread only. */
   void remove(long seq) {
-    TaskRecord old = bySeq.remove(seq);
+    Entry old = bySeq.remove(seq);
     if (old != null) {
       count.decrementAndGet();
       unindex(seq, old, null);
@@ -105,19 +133,19 @@ final class TaskViews {
     }
   }
 
-  private void forgetFinished(long seq, TaskRecord old) {
-    if (TaskStates.isTerminal(old.getStatus())) {
-      finished.remove(new Finished(old.getFinishedAtMs(), seq));
+  private void forgetFinished(long seq, Entry old) {
+    if (TaskStates.isTerminal(old.status())) {
+      finished.remove(new Finished(old.finishedAtMs(), seq));
     }
   }
 
   /** Drops the index entries of {@code old} that {@code now} (null: removed) no longer has. */
-  private void unindex(long seq, TaskRecord old, TaskRecord now) {
-    if (now == null || now.getStatus() != old.getStatus()) {
-      byStatus.get(old.getStatus()).remove(seq);
+  private void unindex(long seq, Entry old, Entry now) {
+    if (now == null || now.status() != old.status()) {
+      byStatus.get(old.status()).remove(seq);
     }
-    String oldNode = old.getNode();
-    if (!oldNode.isEmpty() && (now == null || !now.getNode().equals(oldNode))) {
+    String oldNode = old.node();
+    if (!oldNode.isEmpty() && (now == null || !now.node().equals(oldNode))) {
       byNode.computeIfPresent(oldNode, (n, seqs) -> {
         seqs.remove(seq);
         return seqs.isEmpty() ? null : seqs;

@@ -1,7 +1,6 @@
 package org.openautoglm.oag.coordinator.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,8 +65,8 @@ class UpdateTaskDesiredApplierTest {
     TaskRecord before = seed(1, status, Desired.RUN);
     CommandResult r = apply("t1", Action.START);
     assertEquals(Code.OK, r.getCode());
-    assertSame(before, r.getTask());
-    assertSame(before, ws.task(1));
+    assertEquals(before, r.getTask());
+    assertEquals(before, ws.task(1));
     assertEquals(0, ws.taskChanges().size());
   }
 
@@ -99,7 +98,7 @@ class UpdateTaskDesiredApplierTest {
     TaskRecord before = seed(1, TaskStatus.STOPPED, Desired.STOP);
     CommandResult r = apply("t1", Action.STOP);
     assertEquals(Code.OK, r.getCode());
-    assertSame(before, r.getTask());
+    assertEquals(before, r.getTask());
     assertEquals(0, ws.taskChanges().size());
   }
 
@@ -141,7 +140,7 @@ class UpdateTaskDesiredApplierTest {
   @Test
   void pauseOfAPausedTaskChangesNothing() {
     TaskRecord before = seed(1, TaskStatus.PAUSED, Desired.PAUSE);
-    assertSame(before, apply("t1", Action.PAUSE).getTask());
+    assertEquals(before, apply("t1", Action.PAUSE).getTask());
     assertEquals(0, ws.taskChanges().size());
   }
 
@@ -152,7 +151,7 @@ class UpdateTaskDesiredApplierTest {
     assertEquals(Code.FAILED_PRECONDITION, resume.getCode());
     assertEquals("task t1 is being stopped", resume.getMessage());
     assertEquals(Code.FAILED_PRECONDITION, apply("t1", Action.PAUSE).getCode());
-    assertSame(before, apply("t1", Action.STOP).getTask());
+    assertEquals(before, apply("t1", Action.STOP).getTask());
     assertEquals(0, ws.taskChanges().size());
   }
 }
