@@ -110,7 +110,8 @@ start() {
     waiting=""
     for ((k = 1; k <= N; k++)); do
       id=c$k
-      if ! is_ours "$(pid_of "$id")" "$id"; then
+      # A launcher not yet exec'd still looks like this script: alive counts as starting.
+      if ! kill -0 "$(pid_of "$id")" 2>/dev/null; then
         echo "$0: $id exited during start; last lines of $DATA/$id.log:" >&2
         tail -n 20 "$DATA/$id.log" >&2 || true
         echo "$0: run '$0 stop --data $DATA' to stop the others" >&2

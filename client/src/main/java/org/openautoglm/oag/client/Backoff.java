@@ -19,6 +19,12 @@ final class Backoff {
     this.maxNanos = Math.max(max.toNanos(), initialNanos);
   }
 
+  /** Like {@link #next()}, but never longer than {@code limit}. */
+  Duration nextAtMost(Duration limit) {
+    Duration d = next();
+    return d.compareTo(limit) > 0 ? limit : d;
+  }
+
   Duration next() {
     long cap = initialNanos << Math.min(retries, 30);
     if (cap <= 0 || cap > maxNanos) {

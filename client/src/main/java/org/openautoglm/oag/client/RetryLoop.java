@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>not leader with a hint: straight to the hinted address, no wait (bounded, so two
- *       nodes that point at each other cannot spin the loop);
+ *       nodes that point at each other cannot spin the loop) — unless that address already
+ *       failed to answer in this call: followers keep naming a dead leader until they
+ *       elect another, so then the next address, polled at most every 100 ms;
  *   <li>not leader without a hint, unavailable, timed out: the next address, after a capped
  *       exponential backoff with jitter;
  *   <li>RESOURCE_EXHAUSTED (the leader's pending-request limit): the same address, after a
@@ -32,6 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RetryLoop {
   private static final Logger log = LoggerFactory.getLogger(RetryLoop.class);
+  private static final Duration ELECTION_POLL = Duration.ofMillis(100);
 
   /** One attempt: an RPC to {@code channel} that must honour the deadline and the tracer. */
   @FunctionalInterface
@@ -79,6 +82,7 @@ final class RetryLoop {
           throw err;
         }
         s.last = err;
+        s.answered = tracer.serverAnswered();
         s.maybeApplied |= err instanceof IndeterminateException;
         if (Thread.currentThread().isInterrupted()) {
           throw giveUp(method, requestId, s);
@@ -86,7 +90,9 @@ final class RetryLoop {
         if (!nextAddress(address, err, s)) {
           continue;
         }
-        Duration wait = backoff.next();
+        // While members name no reachable leader an election is running; it ends within
+        // about an election timeout, so poll briefly rather than back off far past it.
+        Duration wait = err instanceof NotLeaderException ? backoff.nextAtMost(ELECTION_POLL) : backoff.next();
         if (ticker.nanoTime() + wait.toNanos() >= end) {
           throw giveUp(method, requestId, s);
         }
@@ -104,8 +110,14 @@ final class RetryLoop {
 
   /** Picks where the next attempt goes; returns whether to back off before it. */
   private boolean nextAddress(String address, OagException err, State s) {
+    if (!(err instanceof NotLeaderException) && !s.answered) {
+      // Nothing answered there (connection refused, reset): likely a dead member whose
+      // followers still name it as leader until they elect another.
+      s.unreachable.add(address);
+    }
     if (err instanceof NotLeaderException nl && nl.leaderAddress().isPresent()
-        && !nl.leaderAddress().get().equals(address)) {
+        && !nl.leaderAddress().get().equals(address)
+        && !s.unreachable.contains(nl.leaderAddress().get())) {
       endpoints.follow(nl.leaderAddress().get());
       if (s.freeHops < endpoints.size() + 1) {
         s.freeHops++;
@@ -137,6 +149,8 @@ final class RetryLoop {
   private static final class State {
     int attempts;
     int freeHops;
+    boolean answered;
+    final java.util.Set<String> unreachable = new java.util.HashSet<>();
     boolean maybeApplied;
     OagException last;
     String address;

@@ -90,8 +90,8 @@ public record CoordinatorConfig(
     private int apiPort = -1;      // -1: the API port in this node's peer entry
     private int httpPort = -1;     // -1: no HTTP surface; 0: ephemeral
     // Chosen by measurement on the 2-core build machine: see README "Election timeouts".
-    private Duration electionTimeoutMin = Duration.ofMillis(500);
-    private Duration electionTimeoutMax = Duration.ofMillis(1000);
+    private Duration electionTimeoutMin = Duration.ofMillis(300);
+    private Duration electionTimeoutMax = Duration.ofMillis(600);
     private long snapshotAutoTriggerThreshold = 100_000;
     private boolean purgeLogUpToSnapshot = true;
     private long raftSegmentBytes = 8L << 20;   // only closed segments are purged

@@ -116,9 +116,15 @@ public final class RaftNode implements AutoCloseable {
     }
   }
 
+  /** Leads and has applied its term's first entry, so it may take writes. */
   public boolean isLeader() {
     DivisionInfo info = info();
     return info.isLeader() && info.isLeaderReady();
+  }
+
+  /** Won the election; may still be applying its term's first entry (then {@link #isLeader} is false). */
+  public boolean isLeaderRole() {
+    return info().isLeader();
   }
 
   public String role() {
