@@ -1,5 +1,6 @@
 package org.openautoglm.oag.cli;
 
+import org.openautoglm.oag.client.testing.FakeCoordinator;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import java.io.PrintWriter;
 import java.io.StringWriter;

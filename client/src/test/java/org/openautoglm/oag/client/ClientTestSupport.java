@@ -1,5 +1,6 @@
 package org.openautoglm.oag.client;
 
+import org.openautoglm.oag.client.testing.FakeCoordinator;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import java.time.Duration;
 import java.util.ArrayList;

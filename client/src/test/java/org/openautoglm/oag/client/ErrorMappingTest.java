@@ -1,5 +1,6 @@
 package org.openautoglm.oag.client;
 
+import org.openautoglm.oag.client.testing.FakeCoordinator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -10,7 +11,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.openautoglm.oag.client.FakeCoordinator.Failure;
+import org.openautoglm.oag.client.testing.FakeCoordinator.Failure;
 
 class ErrorMappingTest extends ClientTestSupport {
   private static final StatusMapper.Attempt WRITE_ANSWERED =

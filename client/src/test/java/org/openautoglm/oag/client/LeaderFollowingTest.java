@@ -1,5 +1,6 @@
 package org.openautoglm.oag.client;
 
+import org.openautoglm.oag.client.testing.FakeCoordinator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -62,5 +63,20 @@ class LeaderFollowingTest extends ClientTestSupport {
     client.create(TaskSpec.command("true"));
 
     assertEquals(1, leader.calls());
+  }
+
+  @Test
+  void aHintNamingADeadMemberIsNotFollowedAndTheWaitStaysShort() throws Exception {
+    // The followers still name the crashed leader ("down"); n3 has just been elected.
+    FakeCoordinator follower = fake("n2").follower("c1", addr("down"));
+    FakeCoordinator leader = fake("n3");
+    CoordinatorClient client = client(config("down", "n2", "n3"));
+
+    client.submit(TaskSpec.command("true"));
+
+    assertEquals(1, follower.calls());
+    assertEquals(1, leader.calls(), "reached the new leader without going back to the dead one");
+    assertTrue(ticker.sleeps.stream().allMatch(d -> d.toMillis() <= 100),
+        "waits while no leader is reachable stay at or under 100 ms: " + ticker.sleeps);
   }
 }

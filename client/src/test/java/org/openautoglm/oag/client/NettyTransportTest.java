@@ -1,5 +1,6 @@
 package org.openautoglm.oag.client;
 
+import org.openautoglm.oag.client.testing.FakeCoordinator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -7,7 +8,7 @@ import io.grpc.Status;
 import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.openautoglm.oag.client.FakeCoordinator.Failure;
+import org.openautoglm.oag.client.testing.FakeCoordinator.Failure;
 
 /** The same classification over real TCP, where trailers-only answers and refused connects differ. */
 class NettyTransportTest extends ClientTestSupport {

@@ -1,5 +1,6 @@
 package org.openautoglm.oag.client;
 
+import org.openautoglm.oag.client.testing.FakeCoordinator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.openautoglm.oag.client;
 
+import org.openautoglm.oag.client.testing.FakeCoordinator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +14,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.openautoglm.oag.api.v1.RequestMeta;
 import org.openautoglm.oag.api.v1.Task;
-import org.openautoglm.oag.client.FakeCoordinator.Failure;
+import org.openautoglm.oag.client.testing.FakeCoordinator.Failure;
 
 class RetryTest extends ClientTestSupport {
 

@@ -1,5 +1,6 @@
-package org.openautoglm.oag.client;
+package org.openautoglm.oag.client.testing;
 
+import org.openautoglm.oag.client.OagTrailers;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
@@ -37,36 +38,36 @@ import org.openautoglm.oag.api.v1.TransferLeaderRequest;
  * An in-process stand-in for one coordinator: keeps tasks in memory, records what it was
  * sent, and answers scripted failures first. A "follower" answers every call with not-leader.
  */
-final class FakeCoordinator implements AutoCloseable {
+public final class FakeCoordinator implements AutoCloseable {
   /** A scripted answer: fail with this status, or never answer when {@code hang}. */
-  record Failure(Status status, Metadata trailers, boolean hang) {
-    static Failure of(Status status) {
+  public record Failure(Status status, Metadata trailers, boolean hang) {
+    public static Failure of(Status status) {
       return new Failure(status, new Metadata(), false);
     }
 
-    static Failure with(Status status, Metadata.Key<String> key, String value) {
+    public static Failure with(Status status, Metadata.Key<String> key, String value) {
       Metadata m = new Metadata();
       m.put(key, value);
       return new Failure(status, m, false);
     }
 
-    static Failure hanging() {
+    public static Failure hanging() {
       return new Failure(null, null, true);
     }
   }
 
-  final String name;
+  public final String name;
   private final Server server;
   private final Deque<Failure> script = new ArrayDeque<>();
   private Failure always;
   private final Map<String, Task> tasks = new TreeMap<>();
-  final List<RequestMeta> metas = new ArrayList<>();
-  final List<Long> deadlinesMs = new ArrayList<>();
-  final List<Object> requests = new ArrayList<>();
-  final List<StreamObserver<?>> hanging = new ArrayList<>();
+  public final List<RequestMeta> metas = new ArrayList<>();
+  public final List<Long> deadlinesMs = new ArrayList<>();
+  public final List<Object> requests = new ArrayList<>();
+  public final List<StreamObserver<?>> hanging = new ArrayList<>();
   private int nextId = 1;
 
-  FakeCoordinator(String name) throws IOException {
+  public FakeCoordinator(String name) throws IOException {
     this.name = name;
     this.server = InProcessServerBuilder.forName(name).directExecutor()
         .addService(new Tasks()).addService(new Cluster()).build().start();
@@ -78,23 +79,23 @@ final class FakeCoordinator implements AutoCloseable {
     this.name = "127.0.0.1:" + server.getPort();
   }
 
-  static FakeCoordinator overTcp() throws IOException {
+  public static FakeCoordinator overTcp() throws IOException {
     return new FakeCoordinator(io.grpc.Grpc.newServerBuilderForPort(
         0, io.grpc.InsecureServerCredentials.create()));
   }
 
-  synchronized FakeCoordinator thenFail(Failure f) {
+  public synchronized FakeCoordinator thenFail(Failure f) {
     script.add(f);
     return this;
   }
 
-  synchronized FakeCoordinator alwaysFail(Failure f) {
+  public synchronized FakeCoordinator alwaysFail(Failure f) {
     always = f;
     return this;
   }
 
   /** Answers every call as a follower of {@code leaderId} at {@code leaderAddress}. */
-  FakeCoordinator follower(String leaderId, String leaderAddress) {
+  public FakeCoordinator follower(String leaderId, String leaderAddress) {
     Metadata m = new Metadata();
     if (leaderId != null) {
       m.put(OagTrailers.LEADER_ID, leaderId);
@@ -106,11 +107,11 @@ final class FakeCoordinator implements AutoCloseable {
         Status.UNAVAILABLE.withDescription("not leader; leader is " + leaderId), m, false));
   }
 
-  synchronized int calls() {
+  public synchronized int calls() {
     return requests.size();
   }
 
-  synchronized void put(Task t) {
+  public synchronized void put(Task t) {
     tasks.put(t.getId(), t);
   }
 
@@ -272,7 +273,7 @@ final class FakeCoordinator implements AutoCloseable {
     server.shutdownNow();
   }
 
-  void shutdownNow() {
+  public void shutdownNow() {
     server.shutdownNow();
   }
 }
