@@ -150,7 +150,15 @@ class FailoverProbeTest {
 
     @Override
     public synchronized ProcessHandle verifiedProcess(String memberId) {
-      return members.get(memberId).toHandle();
+      return new Killable(members.get(memberId).toHandle(), this::killed);
+    }
+
+    /** The kill takes effect for the fake at once, not when the OS has reaped the process. */
+    private synchronized void killed() {
+      if (!electing) {
+        electing = true;
+        leaderDiedAt = System.nanoTime();
+      }
     }
 
     @Override
@@ -161,5 +169,65 @@ class FailoverProbeTest {
 
     @Override
     public void close() {}
+  }
+
+  /** A process handle that reports its forced kill before delegating it. */
+  private record Killable(ProcessHandle real, Runnable onKill) implements ProcessHandle {
+    @Override
+    public boolean destroyForcibly() {
+      onKill.run();
+      return real.destroyForcibly();
+    }
+
+    @Override
+    public boolean destroy() {
+      onKill.run();
+      return real.destroy();
+    }
+
+    @Override
+    public long pid() {
+      return real.pid();
+    }
+
+    @Override
+    public java.util.Optional<ProcessHandle> parent() {
+      return real.parent();
+    }
+
+    @Override
+    public java.util.stream.Stream<ProcessHandle> children() {
+      return real.children();
+    }
+
+    @Override
+    public java.util.stream.Stream<ProcessHandle> descendants() {
+      return real.descendants();
+    }
+
+    @Override
+    public ProcessHandle.Info info() {
+      return real.info();
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<ProcessHandle> onExit() {
+      return real.onExit();
+    }
+
+    @Override
+    public boolean supportsNormalTermination() {
+      return real.supportsNormalTermination();
+    }
+
+    @Override
+    public boolean isAlive() {
+      return real.isAlive();
+    }
+
+    @Override
+    public int compareTo(ProcessHandle other) {
+      return real.compareTo(other);
+    }
   }
 }

@@ -87,7 +87,7 @@ public final class Coordinator implements AutoCloseable {
       meters.close();
       throw e;
     }
-    fatal.node = c;
+    fatal.started(c);
     LOG.info("event=coordinator_started node={} api={} raft={} http={}", config.nodeId(), c.apiAddress(),
         config.self().raftAddress(), c.httpPort());
     return c;
@@ -204,15 +204,25 @@ public final class Coordinator implements AutoCloseable {
 
   /** Closes the node (off the failing thread) when apply hits an I/O error. */
   private static final class FatalHandler implements java.util.function.Consumer<Throwable> {
-    volatile Coordinator node;
+    private Coordinator node;
+    private Throwable early;
 
     @Override
-    public void accept(Throwable error) {
+    public synchronized void accept(Throwable error) {
+      if (node == null) {
+        early = early == null ? error : early;   // during start-up replay: closed once started
+        return;
+      }
       Coordinator c = node;
-      if (c != null) {
-        Thread t = new Thread(() -> c.closeWith(false, error), "oag-fatal-close");
-        t.setDaemon(true);
-        t.start();
+      Thread t = new Thread(() -> c.closeWith(false, error), "oag-fatal-close");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    synchronized void started(Coordinator c) {
+      node = c;
+      if (early != null) {
+        accept(early);
       }
     }
   }

@@ -97,18 +97,25 @@ final class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
   }
 
   private void update(TaskActionRequest request, UpdateTaskDesired.Action action, StreamObserver<TaskReply> out) {
-    // A ready leader has applied every acknowledged creation, so an id unknown here was never
-    // handed out: refuse it without a log entry. Apply checks again.
-    String id = request.getTaskId();
-    if (raft.isLeader() && id.matches("t[1-9][0-9]{0,17}") && raft.store().task(id).isEmpty()) {
-      out.onError(ApiErrors.toStatus(new CoordinatorException.NotFound("task " + id + " not found")));
-      return;
-    }
     Command command = Command.newBuilder()
         .setHeader(header(request.getMeta()))
         .setUpdateTaskDesired(UpdateTaskDesired.newBuilder().setTaskId(request.getTaskId()).setAction(action))
         .build();
-    write(command, out);
+    String id = request.getTaskId();
+    if (!request.getMeta().getRequestId().isEmpty() || !raft.isLeader() || !id.matches("t[1-9][0-9]{0,17}")) {
+      // With a request id the dedupe table decides (a retry must get its original answer).
+      write(command, out);
+      return;
+    }
+    // After a read barrier this leader has applied every acknowledged creation, so an id it
+    // does not know was never handed out: refuse it without a log entry. Apply checks again.
+    raft.readBarrier().orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, error) -> {
+      if (error == null && raft.store().task(id).isEmpty()) {
+        out.onError(ApiErrors.toStatus(new CoordinatorException.NotFound("task " + id + " not found")));
+      } else {
+        write(command, out);
+      }
+    });
   }
 
   private static CommandHeader header(RequestMeta meta) {

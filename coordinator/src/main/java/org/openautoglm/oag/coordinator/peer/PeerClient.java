@@ -1,5 +1,6 @@
 package org.openautoglm.oag.coordinator.peer;
 
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
@@ -57,10 +58,13 @@ public final class PeerClient implements CheckpointSource, AutoCloseable {
     FetchCheckpointRequest request = FetchCheckpointRequest.newBuilder()
         .setRequester(config.nodeId()).setClusterId(config.clusterId()).build();
     boolean complete = false;
+    OutputStream current = null;
+    // Cancelled on every exit, so a failed download never leaves the peer streaming.
+    Context.CancellableContext call = Context.current().withCancellation();
+    Context previous = call.attach();
     try {
       Iterator<CheckpointChunk> chunks = stub(peerId).withDeadlineAfter(10, TimeUnit.MINUTES)
           .fetchCheckpoint(request);
-      OutputStream current = null;
       while (chunks.hasNext()) {
         CheckpointChunk chunk = chunks.next();
         if (chunk.getLast()) {
@@ -81,11 +85,14 @@ public final class PeerClient implements CheckpointSource, AutoCloseable {
           current = null;
         }
       }
+    } catch (io.grpc.StatusRuntimeException e) {
+      throw new IOException("checkpoint fetch from " + peerId + " failed: " + e.getStatus(), e);
+    } finally {
+      call.detach(previous);
+      call.cancel(null);
       if (current != null) {
         current.close();
       }
-    } catch (io.grpc.StatusRuntimeException e) {
-      throw new IOException("checkpoint fetch from " + peerId + " failed: " + e.getStatus(), e);
     }
     if (!complete) {
       throw new IOException("checkpoint stream from " + peerId + " ended early");

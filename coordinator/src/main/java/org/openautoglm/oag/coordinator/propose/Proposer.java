@@ -75,7 +75,7 @@ public final class Proposer implements AutoCloseable {
           Thread t = new Thread(r, "oag-replies-" + raft.nodeId());
           t.setDaemon(true);
           return t;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
+        }, (task, pool) -> task.run());
     this.clock = clock;
     this.maxCommands = maxCommands;
     this.maxBytes = maxBytes;
@@ -103,6 +103,9 @@ public final class Proposer implements AutoCloseable {
       return CompletableFuture.failedFuture(new CoordinatorException.Overloaded(
           "proposal queue is full (" + QUEUE_LIMIT + ")"));
     }
+    if (!running) {
+      failQueued();   // raced with close(), which may have drained the queue already
+    }
     return p.result();
   }
 
@@ -115,8 +118,9 @@ public final class Proposer implements AutoCloseable {
           inFlight.release();
           continue;
         }
-        List<Pending> batch = collect(first);
+        List<Pending> batch = new ArrayList<>(List.of(first));
         try {
+          collect(batch);
           awaitReady();
           send(batch);
         } catch (InterruptedException | RuntimeException e) {
@@ -151,10 +155,9 @@ public final class Proposer implements AutoCloseable {
     }
   }
 
-  private List<Pending> collect(Pending first) throws InterruptedException {
-    List<Pending> batch = new ArrayList<>();
-    batch.add(first);
-    int bytes = first.bytes();
+  /** Adds what is queued to {@code batch} (which holds the first command), within the limits. */
+  private void collect(List<Pending> batch) throws InterruptedException {
+    int bytes = batch.get(0).bytes();
     long deadline = System.nanoTime() + windowNanos;
     while (batch.size() < maxCommands && bytes < maxBytes) {
       Pending next = queue.poll();
@@ -172,7 +175,6 @@ public final class Proposer implements AutoCloseable {
       batch.add(next);
       bytes += next.bytes();
     }
-    return batch;
   }
 
   private void send(List<Pending> batch) {
@@ -232,6 +234,10 @@ public final class Proposer implements AutoCloseable {
     running = false;
     loop.interrupt();
     replies.shutdown();
+    failQueued();
+  }
+
+  private void failQueued() {
     Pending p;
     while ((p = queue.poll()) != null) {
       p.result().completeExceptionally(raft.notLeader());

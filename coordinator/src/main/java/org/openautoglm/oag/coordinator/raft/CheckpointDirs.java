@@ -39,6 +39,18 @@ public final class CheckpointDirs {
     deleteTree(old);
   }
 
+  /**
+   * A crash between the two renames of {@link #swap} leaves no live dir but the old one
+   * beside it: put it back (the Raft log still matches it; the install is simply redone).
+   */
+  static void recoverInterruptedSwap(Path live) throws IOException {
+    Path old = live.resolveSibling(live.getFileName() + ".old");
+    if (!Files.exists(live) && Files.exists(old)) {
+      Files.move(old, live, StandardCopyOption.ATOMIC_MOVE);
+      fsyncDir(live.getParent());
+    }
+  }
+
   public static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;

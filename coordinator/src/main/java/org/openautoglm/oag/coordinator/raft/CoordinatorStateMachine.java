@@ -30,6 +30,7 @@ import org.apache.ratis.util.LifeCycle;
 import org.openautoglm.oag.command.v1.BatchResult;
 import org.openautoglm.oag.command.v1.Command;
 import org.openautoglm.oag.command.v1.CommandBatch;
+import org.openautoglm.oag.coordinator.CoordinatorException;
 import org.openautoglm.oag.coordinator.state.CommandValidator;
 import org.openautoglm.oag.coordinator.state.StateStore;
 import org.openautoglm.oag.coordinator.state.StoreSettings;
@@ -69,6 +70,8 @@ final class CoordinatorStateMachine extends BaseStateMachine {
   private final ExecutorService installExecutor;
 
   private volatile StateStore store;
+  /** Set by the first failed apply: nothing applies after it, nothing is flushed. */
+  private volatile Throwable failed;
   private volatile TermIndex durable;
   private volatile MetaRecord stagedInstall;
 
@@ -98,7 +101,10 @@ final class CoordinatorStateMachine extends BaseStateMachine {
   @Override
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage storage) throws IOException {
     super.initialize(server, groupId, storage);
-    getLifeCycle().startAndTransition(this::openStore, IOException.class);
+    getLifeCycle().startAndTransition(() -> {
+      CheckpointDirs.recoverInterruptedSwap(stateDir);
+      openStore();
+    }, IOException.class);
   }
 
   private void openStore() throws IOException {
@@ -137,8 +143,11 @@ final class CoordinatorStateMachine extends BaseStateMachine {
     for (Command command : batch.getCommandsList()) {
       Optional<CommandValidator.Violation> bad = CommandValidator.validate(command);
       if (bad.isPresent()) {
-        throw new IOException("invalid command reached startTransaction: "
-            + bad.get().field() + ": " + bad.get().message());
+        // Ratis answers with StateMachineException(cause); nothing reaches the log.
+        TransactionContext refused = TransactionContext.newBuilder()
+            .setStateMachine(this).setClientRequest(request).build();
+        refused.setException(new CoordinatorException.InvalidArgument(bad.get().field(), bad.get().message()));
+        return refused;
       }
     }
     return TransactionContext.newBuilder()
@@ -152,6 +161,10 @@ final class CoordinatorStateMachine extends BaseStateMachine {
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
+    if (failed != null) {
+      // The store may be missing an earlier entry: applying more would only diverge further.
+      return CompletableFuture.failedFuture(failed);
+    }
     try {
       byte[] bytes = entry.getStateMachineLogEntry().getLogData().toByteArray();
       Object ctx = trx.getStateMachineContext();
@@ -166,6 +179,7 @@ final class CoordinatorStateMachine extends BaseStateMachine {
       return CompletableFuture.completedFuture(reply);
     } catch (IOException | RuntimeException e) {
       LOG.error("event=apply_failed node={} index={} fatal=true", nodeId, entry.getIndex(), e);
+      failed = e;
       onFatal.accept(e);
       return CompletableFuture.failedFuture(e);
     }
@@ -262,8 +276,8 @@ final class CoordinatorStateMachine extends BaseStateMachine {
   public void close() throws IOException {
     installExecutor.shutdownNow();
     StateStore s = store;
-    if (s != null) {
-      s.close();
+    if (s != null && failed == null) {
+      s.close();   // flushes; after a failed apply the unflushed state must not become durable
     }
     super.close();
   }

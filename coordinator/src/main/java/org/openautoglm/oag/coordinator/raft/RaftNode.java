@@ -173,7 +173,12 @@ public final class RaftNode implements AutoCloseable {
     if (!info().isLeader()) {
       return CompletableFuture.failedFuture(notLeader());
     }
-    RaftPeerId to = target == null || target.isEmpty() ? pickTransferTarget() : RaftPeerId.valueOf(target);
+    RaftPeerId to;
+    try {
+      to = target == null || target.isEmpty() ? pickTransferTarget() : RaftPeerId.valueOf(target);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     TransferLeadershipRequest request = new TransferLeadershipRequest(clientId, server.getId(),
         group.getGroupId(), callIds.incrementAndGet(), to, timeoutMs);
     try {
@@ -229,7 +234,14 @@ public final class RaftNode implements AutoCloseable {
     NotLeaderException nle = reply.getNotLeaderException();
     if (nle != null) {
       RaftPeer hint = nle.getSuggestedLeader();
-      return notLeader(hint == null ? null : hint.getId().toString());
+      String leader = hint == null ? null : hint.getId().toString();
+      if (write) {
+        // Ratis answers pending entries this way when the leader steps down; they are in
+        // the log already and may still commit under the next leader.
+        return new CoordinatorException.Indeterminate("leadership moved" + (leader == null ? "" : " to " + leader)
+            + " while the write was pending; it may or may not have been applied", nle);
+      }
+      return notLeader(leader);
     }
     RaftException e = reply.getException();
     if (e instanceof LeaderNotReadyException) {
