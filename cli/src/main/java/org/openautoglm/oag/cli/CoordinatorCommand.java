@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.openautoglm.oag.coordinator.Coordinator;
 import org.openautoglm.oag.coordinator.CoordinatorConfig;
+import org.openautoglm.oag.coordinator.DataDirIdentity;
 import org.openautoglm.oag.coordinator.PeerAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,7 +63,12 @@ final class CoordinatorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CoordinatorConfig config = config();
     Files.createDirectories(config.dataDir());
-    Coordinator node = Coordinator.start(config);
+    Coordinator node;
+    try {
+      node = Coordinator.start(config);
+    } catch (DataDirIdentity.Mismatch e) {
+      throw usage("--data", e.getMessage());
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(node::close, "oag-coordinator-shutdown"));
     var out = spec.commandLine().getOut();
     out.printf("oag coordinator %s: api %s, raft %s, http %d, data %s%n", node.nodeId(),

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.openautoglm.oag.coordinator.Coordinator;
 import org.openautoglm.oag.coordinator.CoordinatorConfig;
+import org.openautoglm.oag.coordinator.DataDirIdentity;
 import org.openautoglm.oag.coordinator.PeerAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,6 +51,9 @@ final class DevCommand implements Callable<Integer> {
         Files.createDirectories(c.dataDir());
         running.add(Coordinator.start(c));
       }
+    } catch (DataDirIdentity.Mismatch e) {
+      closeAll(running);
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '--data': " + e.getMessage());
     } catch (Exception | Error e) {
       closeAll(running);
       throw e;

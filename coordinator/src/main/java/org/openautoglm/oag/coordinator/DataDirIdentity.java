@@ -12,10 +12,19 @@ import java.util.Properties;
  * started on another cluster's or another node's data refuses to run rather
  * than corrupt both.
  */
-final class DataDirIdentity {
+public final class DataDirIdentity {
   static final String FILE = "identity.properties";
 
   private DataDirIdentity() {}
+
+  /** The data dir is another node's or another cluster's: a usage error, nothing was touched. */
+  public static final class Mismatch extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    Mismatch(String message) {
+      super(message);
+    }
+  }
 
   static void claim(Path dataDir, String clusterId, String nodeId) throws IOException {
     Files.createDirectories(dataDir);
@@ -28,13 +37,13 @@ final class DataDirIdentity {
       String cluster = p.getProperty("cluster");
       String node = p.getProperty("node");
       if (!clusterId.equals(cluster) || !nodeId.equals(node)) {
-        throw new IllegalStateException("data dir " + dataDir + " belongs to node " + node + " of cluster "
+        throw new Mismatch("data dir " + dataDir + " belongs to node " + node + " of cluster "
             + cluster + ", not node " + nodeId + " of cluster " + clusterId);
       }
       return;
     }
     if (Files.exists(dataDir.resolve("raft")) || Files.exists(dataDir.resolve("state"))) {
-      throw new IllegalStateException("data dir " + dataDir + " holds data but no " + FILE
+      throw new Mismatch("data dir " + dataDir + " holds data but no " + FILE
           + "; refusing to guess whose it is");
     }
     Properties p = new Properties();
