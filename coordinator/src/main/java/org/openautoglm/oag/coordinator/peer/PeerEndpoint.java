@@ -2,14 +2,12 @@ package org.openautoglm.oag.coordinator.peer;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.openautoglm.oag.coordinator.raft.CheckpointDirs;
 import org.openautoglm.oag.coordinator.raft.RaftNode;
 import org.openautoglm.oag.peer.v1.CheckpointChunk;
@@ -24,7 +22,6 @@ import org.slf4j.LoggerFactory;
 /** Serves this node's status and RocksDB checkpoints to the other coordinators. */
 public final class PeerEndpoint extends PeerServiceGrpc.PeerServiceImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(PeerEndpoint.class);
-  private static final int CHUNK = 1 << 20;
 
   private final RaftNode raft;
   private final String clusterId;
@@ -79,43 +76,14 @@ public final class PeerEndpoint extends PeerServiceGrpc.PeerServiceImplBase {
       MetaRecord meta = raft.store().checkpoint(dir);
       LOG.info("event=checkpoint_serve node={} to={} index={}", raft.nodeId(), request.getRequester(),
           meta.getAppliedIndex());
-      for (Path file : files(dir)) {
-        sendFile(dir, file, out);
-      }
-      out.onNext(CheckpointChunk.newBuilder().setLast(true)
-          .setTerm(meta.getAppliedTerm()).setIndex(meta.getAppliedIndex()).build());
-      out.onCompleted();
+      CheckpointSender.start(dir, meta, (ServerCallStreamObserver<CheckpointChunk>) out);
     } catch (IOException | RuntimeException e) {
       LOG.warn("event=checkpoint_serve_failed node={} reason={}", raft.nodeId(), e.toString());
       out.onError(Status.UNAVAILABLE.withDescription("checkpoint failed: " + e.getMessage()).asRuntimeException());
-    } finally {
       try {
         CheckpointDirs.deleteTree(dir);
-      } catch (IOException e) {
-        LOG.warn("event=checkpoint_cleanup_failed dir={} reason={}", dir, e.toString());
-      }
-    }
-  }
-
-  private static List<Path> files(Path dir) throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile).sorted().toList();
-    }
-  }
-
-  private static void sendFile(Path dir, Path file, StreamObserver<CheckpointChunk> out) throws IOException {
-    String name = dir.relativize(file).toString();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buf = new byte[CHUNK];
-      while (true) {
-        int n = in.readNBytes(buf, 0, CHUNK);
-        boolean eof = n < CHUNK;
-        // A short (possibly empty) chunk closes the file on the receiving side.
-        out.onNext(CheckpointChunk.newBuilder().setFile(name)
-            .setData(ByteString.copyFrom(buf, 0, n)).setEndOfFile(eof).build());
-        if (eof) {
-          return;
-        }
+      } catch (IOException cleanup) {
+        LOG.warn("event=checkpoint_cleanup_failed dir={} reason={}", dir, cleanup.toString());
       }
     }
   }
