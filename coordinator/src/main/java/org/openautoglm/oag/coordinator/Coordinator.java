@@ -15,6 +15,7 @@ import org.openautoglm.oag.coordinator.http.CoordinatorMeters;
 import org.openautoglm.oag.coordinator.http.HttpEndpoint;
 import org.openautoglm.oag.coordinator.http.Readiness;
 import org.openautoglm.oag.coordinator.peer.PeerClient;
+import org.openautoglm.oag.coordinator.peer.PeerEndpoint;
 import org.openautoglm.oag.coordinator.propose.Proposer;
 import org.openautoglm.oag.coordinator.raft.RaftEvents;
 import org.openautoglm.oag.coordinator.raft.RaftNode;
@@ -112,12 +113,12 @@ public final class Coordinator implements AutoCloseable {
 
   /** This member's own view, for {@code GET /v1/cluster}; cheap (no peer calls), as the HTTP thread needs. */
   private String clusterJson() {
-    var meta = raft.store().meta();
-    String leader = raft.leaderId();
-    return "{\"clusterId\":\"" + config.clusterId() + "\",\"node\":\"" + nodeId()
-        + "\",\"role\":\"" + raft.role() + "\",\"leader\":" + (leader == null ? "null" : "\"" + leader + "\"")
-        + ",\"term\":" + raft.term() + ",\"appliedIndex\":" + meta.getAppliedIndex()
-        + ",\"digest\":\"" + java.util.HexFormat.of().formatHex(meta.getDigest().toByteArray()) + "\"}";
+    var s = PeerEndpoint.status(raft);
+    return "{\"clusterId\":\"" + config.clusterId() + "\",\"node\":\"" + s.getId()
+        + "\",\"role\":\"" + s.getRole() + "\",\"leader\":"
+        + (s.getLeader().isEmpty() ? "null" : "\"" + s.getLeader() + "\"")
+        + ",\"term\":" + s.getTerm() + ",\"appliedIndex\":" + s.getAppliedIndex()
+        + ",\"digest\":\"" + s.getDigest() + "\"}";
   }
 
   public String nodeId() {

@@ -92,6 +92,9 @@ public final class ApiServer implements AutoCloseable {
   /** Counts and times every call by method and final status code. */
   private static final class CallMetrics implements ServerInterceptor {
     private final MeterRegistry meters;
+    /** One timer per (method, outcome), so a call records without building a meter id. */
+    private final java.util.concurrent.ConcurrentMap<String, Timer> timers =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     CallMetrics(MeterRegistry meters) {
       this.meters = meters;
@@ -105,9 +108,11 @@ public final class ApiServer implements AutoCloseable {
       return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
         @Override
         public void close(Status status, Metadata trailers) {
-          Timer.builder("oag_api_calls").description("gRPC API calls by method and outcome")
-              .tag("method", String.valueOf(method)).tag("outcome", status.getCode().name())
-              .register(meters).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+          String outcome = status.getCode().name();
+          timers.computeIfAbsent(method + "/" + outcome, k -> Timer.builder("oag_api_calls")
+                  .description("gRPC API calls by method and outcome")
+                  .tag("method", String.valueOf(method)).tag("outcome", outcome).register(meters))
+              .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
           super.close(status, trailers);
         }
       }, headers);

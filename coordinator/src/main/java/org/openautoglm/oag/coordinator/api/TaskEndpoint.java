@@ -27,6 +27,7 @@ import org.openautoglm.oag.coordinator.CoordinatorException;
 import org.openautoglm.oag.coordinator.propose.Proposer;
 import org.openautoglm.oag.coordinator.raft.RaftNode;
 import org.openautoglm.oag.coordinator.state.CommandValidator;
+import org.openautoglm.oag.coordinator.state.StateStore;
 import org.openautoglm.oag.coordinator.state.TaskPage;
 import org.openautoglm.oag.coordinator.state.TaskQuery;
 import org.openautoglm.oag.state.v1.TaskRecord;
@@ -102,7 +103,7 @@ final class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
         .setUpdateTaskDesired(UpdateTaskDesired.newBuilder().setTaskId(request.getTaskId()).setAction(action))
         .build();
     String id = request.getTaskId();
-    if (!request.getMeta().getRequestId().isEmpty() || !raft.isLeader() || !id.matches("t[1-9][0-9]{0,17}")) {
+    if (!request.getMeta().getRequestId().isEmpty() || !raft.isLeader() || !StateStore.isTaskId(id)) {
       // With a request id the dedupe table decides (a retry must get its original answer).
       write(command, out);
       return;
@@ -151,7 +152,7 @@ final class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
   @Override
   public void get(GetTaskRequest request, StreamObserver<TaskReply> out) {
     String id = request.getTaskId();
-    if (!id.matches("t[1-9][0-9]{0,18}")) {
+    if (!StateStore.isTaskId(id)) {
       out.onError(ApiErrors.toStatus(new CoordinatorException.InvalidArgument("task_id",
           id.isEmpty() ? "must not be empty" : "malformed task id '" + abbreviate(id) + "'")));
       return;
@@ -177,7 +178,7 @@ final class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
     if (request.getPageSize() < 0) {
       throw new CoordinatorException.InvalidArgument("page_size", "must not be negative");
     }
-    if (!request.getPageToken().isEmpty() && !request.getPageToken().matches("[0-9]{1,19}")) {
+    if (!StateStore.isPageToken(request.getPageToken())) {
       throw new CoordinatorException.InvalidArgument("page_token", "not a token from a previous List reply");
     }
     Set<TaskStatus> states = EnumSet.noneOf(TaskStatus.class);

@@ -1,6 +1,5 @@
 package org.openautoglm.oag.coordinator.peer;
 
-import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -10,6 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openautoglm.oag.coordinator.raft.CheckpointDirs;
 import org.openautoglm.oag.coordinator.raft.RaftNode;
+import org.openautoglm.oag.coordinator.state.StateStore;
 import org.openautoglm.oag.peer.v1.CheckpointChunk;
 import org.openautoglm.oag.peer.v1.FetchCheckpointRequest;
 import org.openautoglm.oag.peer.v1.NodeStatusReply;
@@ -49,19 +49,12 @@ public final class PeerEndpoint extends PeerServiceGrpc.PeerServiceImplBase {
         .setTerm(raft.term())
         .setCommitIndex(raft.commitIndex())
         .setAppliedIndex(meta.getAppliedIndex())
-        .setDigest(hex(meta.getDigest()))
+        .setDigest(StateStore.digestHex(meta))
         .setLeader(leader == null ? "" : leader)
         .setSnapshotInstalls(raft.snapshotInstalls())
         .build();
   }
 
-  static String hex(ByteString digest) {
-    StringBuilder sb = new StringBuilder();
-    for (byte b : digest.toByteArray()) {
-      sb.append(String.format("%02x", b));
-    }
-    return sb.toString();
-  }
 
   @Override
   public void fetchCheckpoint(FetchCheckpointRequest request, StreamObserver<CheckpointChunk> out) {

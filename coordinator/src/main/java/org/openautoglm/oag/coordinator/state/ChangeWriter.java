@@ -1,6 +1,7 @@
 package org.openautoglm.oag.coordinator.state;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
 import org.openautoglm.oag.state.v1.DedupeRecord;
 import org.openautoglm.oag.state.v1.MetaRecord;
@@ -17,16 +18,20 @@ final class ChangeWriter {
 
   private ChangeWriter() {}
 
-  static void write(RocksHandles rocks, WorkingSet ws, MetaRecord meta) throws IOException {
+  /** Returns the bytes written for each task put, so the views keep them without serializing again. */
+  static Map<Long, byte[]> write(RocksHandles rocks, WorkingSet ws, MetaRecord meta) throws IOException {
     ColumnFamilyHandle taskFamily = rocks.family(RocksHandles.TASKS);
     ColumnFamilyHandle dedupeFamily = rocks.family(RocksHandles.DEDUPE);
+    Map<Long, byte[]> written = new HashMap<>();
     try (WriteBatch batch = new WriteBatch()) {
       for (Map.Entry<Long, TaskRecord> e : ws.taskChanges().entrySet()) {
         byte[] key = Keys.taskKey(e.getKey());
         if (e.getValue() == null) {
           batch.delete(taskFamily, key);
         } else {
-          batch.put(taskFamily, key, Records.toBytes(e.getValue()));
+          byte[] value = Records.toBytes(e.getValue());
+          written.put(e.getKey(), value);
+          batch.put(taskFamily, key, value);
         }
       }
       for (Map.Entry<String, DedupeRecord> e : ws.dedupeChanges().entrySet()) {
@@ -39,6 +44,7 @@ final class ChangeWriter {
       }
       batch.put(rocks.family(RocksHandles.META), Keys.META, Records.toBytes(meta));
       rocks.write(batch);
+      return written;
     } catch (RocksDBException e) {
       throw new IOException("building the write batch failed: " + e.getMessage(), e);
     }

@@ -64,7 +64,7 @@ public final class StateStore implements AutoCloseable {
     this.applier = new BatchApplier(CommandDispatcher.STANDARD, settings);
     this.meta = loadMeta(rocks);
     rocks.scan(RocksHandles.TASKS, (key, value) ->
-        tasks.put(Keys.seqOfKey(key), Records.parse(TaskRecord.parser(), value, "task")));
+        tasks.put(Keys.seqOfKey(key), Records.parse(TaskRecord.parser(), value, "task"), value));
     rocks.scan(RocksHandles.DEDUPE, (key, value) ->
         dedupe.publish(Keys.dedupeKeyOf(key), Records.parse(DedupeRecord.parser(), value, "dedupe")));
   }
@@ -141,8 +141,7 @@ public final class StateStore implements AutoCloseable {
             .setTimeMs(ws.timeMs())
             .setNextTaskSeq(ws.nextSeq())
             .build();
-        ChangeWriter.write(rocks, ws, after);
-        ws.publish();
+        ws.publish(ChangeWriter.write(rocks, ws, after));
         meta = after;
         if (expired.tasks() > 0 || expired.dedupeRows() > 0) {
           LOG.info("event=state_expired index={} tasks_purged={} dedupe_rows_evicted={}",
@@ -245,6 +244,26 @@ public final class StateStore implements AutoCloseable {
   private static MetaRecord loadMeta(RocksHandles rocks) throws IOException {
     byte[] row = rocks.get(RocksHandles.META, Keys.META);
     return row == null ? MetaRecord.getDefaultInstance() : Records.parse(MetaRecord.parser(), row, "meta");
+  }
+
+  /** Whether {@code id} has the form of an issued task id; cheap, for checking input. */
+  public static boolean isTaskId(String id) {
+    return Keys.seqOfTaskId(id) >= 0;
+  }
+
+  /** Whether {@code token} is a page token {@link #listTasks} accepts ("" = first page). */
+  public static boolean isPageToken(String token) {
+    try {
+      TaskLister.parseToken(token);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** The rolling digest of {@code m}, in hex, as every surface shows it. */
+  public static String digestHex(MetaRecord m) {
+    return hex(m);
   }
 
   private static String hex(MetaRecord m) {

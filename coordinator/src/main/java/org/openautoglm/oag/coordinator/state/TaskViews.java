@@ -45,9 +45,9 @@ final class TaskViews {
 
   /** What the filters read without parsing, and the record itself, serialized. */
   record Entry(TaskStatus status, String node, String name, long finishedAtMs, byte[] record) {
-    static Entry of(TaskRecord task) {
+    static Entry of(TaskRecord task, byte[] record) {
       return new Entry(task.getStatus(), task.getNode(), task.getSpec().getName(), task.getFinishedAtMs(),
-          task.toByteArray());
+          record);
     }
 
     TaskRecord task() {
@@ -105,8 +105,13 @@ final class TaskViews {
 
   /** Inserts or replaces the task stored at {@code seq}. Apply thread only. */
   void put(long seq, TaskRecord task) {
+    put(seq, task, Records.toBytes(task));
+  }
+
+  /** As {@link #put(long, TaskRecord)}, given the bytes already written to RocksDB for it. */
+  void put(long seq, TaskRecord task, byte[] record) {
     Entry old = bySeq.get(seq);
-    Entry now = Entry.of(task);
+    Entry now = Entry.of(task, record);
     byStatus.get(task.getStatus()).add(seq);
     if (!task.getNode().isEmpty()) {
       byNode.computeIfAbsent(task.getNode(), n -> new ConcurrentSkipListSet<>()).add(seq);
