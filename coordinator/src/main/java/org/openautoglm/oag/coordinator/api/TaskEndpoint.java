@@ -111,12 +111,21 @@ final class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
     // After a read barrier this leader has applied every acknowledged creation, so an id it
     // does not know was never handed out: refuse it without a log entry. Apply checks again.
     raft.readBarrier().orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, error) -> {
-      if (error == null && raft.store().task(id).isEmpty()) {
+      if (error == null && absent(id)) {
         out.onError(ApiErrors.toStatus(new CoordinatorException.NotFound("task " + id + " not found")));
       } else {
         write(command, out);
       }
     });
+  }
+
+  /** Whether the store surely lacks {@code id}; false when it cannot tell (apply decides then). */
+  private boolean absent(String id) {
+    try {
+      return raft.store().task(id).isEmpty();
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private static CommandHeader header(RequestMeta meta) {

@@ -1,7 +1,6 @@
 package org.openautoglm.oag.coordinator.state;
 
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
 import org.openautoglm.oag.state.v1.DedupeRecord;
 import org.openautoglm.oag.state.v1.MetaRecord;
@@ -18,20 +17,16 @@ final class ChangeWriter {
 
   private ChangeWriter() {}
 
-  /** Returns the bytes written for each task put, so the views keep them without serializing again. */
-  static Map<Long, byte[]> write(RocksHandles rocks, WorkingSet ws, MetaRecord meta) throws IOException {
+  static void write(RocksHandles rocks, WorkingSet ws, MetaRecord meta) throws IOException {
     ColumnFamilyHandle taskFamily = rocks.family(RocksHandles.TASKS);
     ColumnFamilyHandle dedupeFamily = rocks.family(RocksHandles.DEDUPE);
-    Map<Long, byte[]> written = new HashMap<>();
     try (WriteBatch batch = new WriteBatch()) {
       for (Map.Entry<Long, TaskRecord> e : ws.taskChanges().entrySet()) {
         byte[] key = Keys.taskKey(e.getKey());
         if (e.getValue() == null) {
           batch.delete(taskFamily, key);
         } else {
-          byte[] value = Records.toBytes(e.getValue());
-          written.put(e.getKey(), value);
-          batch.put(taskFamily, key, value);
+          batch.put(taskFamily, key, Records.toBytes(e.getValue()));
         }
       }
       for (Map.Entry<String, DedupeRecord> e : ws.dedupeChanges().entrySet()) {
@@ -44,7 +39,6 @@ final class ChangeWriter {
       }
       batch.put(rocks.family(RocksHandles.META), Keys.META, Records.toBytes(meta));
       rocks.write(batch);
-      return written;
     } catch (RocksDBException e) {
       throw new IOException("building the write batch failed: " + e.getMessage(), e);
     }

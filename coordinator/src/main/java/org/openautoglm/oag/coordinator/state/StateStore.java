@@ -11,6 +11,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.openautoglm.oag.command.v1.BatchResult;
 import org.openautoglm.oag.command.v1.CommandBatch;
 import org.openautoglm.oag.command.v1.CommandResult;
+import org.openautoglm.oag.coordinator.CoordinatorException;
 import org.openautoglm.oag.state.v1.DedupeRecord;
 import org.openautoglm.oag.state.v1.MetaRecord;
 import org.openautoglm.oag.state.v1.TaskRecord;
@@ -49,7 +50,7 @@ public final class StateStore implements AutoCloseable {
 
   private final Path dir;
   private final RocksHandles rocks;
-  private final TaskViews tasks = new TaskViews();
+  private final TaskViews tasks;
   private final DedupeTable dedupe;
   private final BatchApplier applier;
   private final Object applyMutex = new Object();
@@ -60,11 +61,15 @@ public final class StateStore implements AutoCloseable {
   private StateStore(Path dir, RocksHandles rocks, StoreSettings settings) throws IOException {
     this.dir = dir;
     this.rocks = rocks;
+    this.tasks = new TaskViews(seq -> {
+      byte[] row = rocks.get(RocksHandles.TASKS, Keys.taskKey(seq));
+      return row == null ? null : Records.parse(TaskRecord.parser(), row, "task");
+    });
     this.dedupe = new DedupeTable(key -> rocks.get(RocksHandles.DEDUPE, key));
     this.applier = new BatchApplier(CommandDispatcher.STANDARD, settings);
     this.meta = loadMeta(rocks);
     rocks.scan(RocksHandles.TASKS, (key, value) ->
-        tasks.put(Keys.seqOfKey(key), Records.parse(TaskRecord.parser(), value, "task"), value));
+        tasks.put(Keys.seqOfKey(key), Records.parse(TaskRecord.parser(), value, "task")));
     rocks.scan(RocksHandles.DEDUPE, (key, value) ->
         dedupe.publish(Keys.dedupeKeyOf(key), Records.parse(DedupeRecord.parser(), value, "dedupe")));
   }
@@ -141,7 +146,8 @@ public final class StateStore implements AutoCloseable {
             .setTimeMs(ws.timeMs())
             .setNextTaskSeq(ws.nextSeq())
             .build();
-        ws.publish(ChangeWriter.write(rocks, ws, after));
+        ChangeWriter.write(rocks, ws, after);
+        ws.publish();
         meta = after;
         if (expired.tasks() > 0 || expired.dedupeRows() > 0) {
           LOG.info("event=state_expired index={} tasks_purged={} dedupe_rows_evicted={}",
@@ -188,9 +194,23 @@ public final class StateStore implements AutoCloseable {
     return contained;
   }
 
+  /**
+   * The committed task {@code id}, read from RocksDB.
+   *
+   * @throws CoordinatorException.Overloaded the store was closed (a checkpoint is being swapped
+   *     in, or the node is stopping): retry
+   */
   public Optional<TaskRecord> task(String id) {
     long seq = Keys.seqOfTaskId(id);
-    return seq < 0 ? Optional.empty() : Optional.ofNullable(tasks.get(seq));
+    if (seq < 0) {
+      return Optional.empty();
+    }
+    Lock lock = readLock();
+    try {
+      return Optional.ofNullable(tasks.get(seq));
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -199,7 +219,13 @@ public final class StateStore implements AutoCloseable {
    * @throws IllegalArgumentException a malformed page token (the message names {@code page_token})
    */
   public TaskPage listTasks(TaskQuery query) {
-    return TaskLister.list(tasks, Objects.requireNonNull(query, "query"));
+    Objects.requireNonNull(query, "query");
+    Lock lock = readLock();
+    try {
+      return TaskLister.list(tasks, query);
+    } finally {
+      lock.unlock();
+    }
   }
 
   public long taskCount() {
@@ -210,7 +236,7 @@ public final class StateStore implements AutoCloseable {
     return dedupe.size();
   }
 
-  /** Flushes, then releases every native handle. Idempotent; reads keep answering from memory. */
+  /** Flushes, then releases every native handle. Idempotent; later reads are refused. */
   @Override
   public void close() {
     lifecycle.writeLock().lock();
@@ -239,6 +265,15 @@ public final class StateStore implements AutoCloseable {
       throw new IllegalStateException("state store at " + dir + " is closed");
     }
     return lock;
+  }
+
+  /** {@link #openLock()} for API reads: a closed store is a retryable refusal, not a bug. */
+  private Lock readLock() {
+    try {
+      return openLock();
+    } catch (IllegalStateException e) {
+      throw new CoordinatorException.Overloaded("the state store is being replaced or closed; retry");
+    }
   }
 
   private static MetaRecord loadMeta(RocksHandles rocks) throws IOException {

@@ -39,7 +39,11 @@ final class TaskLister {
       if (page.size() == size) {
         return new TaskPage(page, Long.toString(last));  // a further match exists
       }
-      page.add(entry.task());
+      TaskRecord task = views.get(seq);
+      if (task == null || !matches(query, TaskViews.Entry.of(task))) {
+        continue;  // deleted or changed since the entry was read
+      }
+      page.add(task);
       last = seq;
     }
     return new TaskPage(page, "");

@@ -1,5 +1,7 @@
 package org.openautoglm.oag.coordinator.state;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -10,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
-import com.google.protobuf.InvalidProtocolBufferException;
 import org.openautoglm.oag.state.v1.TaskRecord;
 import org.openautoglm.oag.state.v1.TaskStatus;
 
@@ -19,11 +20,13 @@ import org.openautoglm.oag.state.v1.TaskStatus;
  * status and by node, and (for the apply thread only) terminal tasks ordered
  * by finish time for the retention purge.
  *
- * <p>Memory: a task is held as its serialized record plus the three fields the
- * list filters need, not as a parsed object graph (about a third of the heap
- * per task; parsed on read). A heap that fills with views means full GC
- * pauses longer than an election timeout, so this is what keeps a leader
- * with many tasks from being deposed by its own collector.
+ * <p>Memory: a task is held as the four fields the list filters and the
+ * retention purge need; the record itself stays in RocksDB and is read (from
+ * the memtable or block cache) when asked for. Holding the serialized record
+ * as well cost about 1.2 KiB of heap per benchmark task, so a few hundred
+ * thousand tasks filled a 1 GiB heap; a heap that fills with views means
+ * concurrent marking that eats the leader's CPU and then full GC pauses
+ * longer than an election timeout.
  *
  * <p>Threading: one writer (the apply thread, after the batch is in RocksDB),
  * any number of concurrent readers. A record is replaced atomically. The
@@ -43,38 +46,50 @@ final class TaskViews {
     }
   }
 
-  /** What the filters read without parsing, and the record itself, serialized. */
-  record Entry(TaskStatus status, String node, String name, long finishedAtMs, byte[] record) {
-    static Entry of(TaskRecord task, byte[] record) {
-      return new Entry(task.getStatus(), task.getNode(), task.getSpec().getName(), task.getFinishedAtMs(),
-          record);
-    }
-
-    TaskRecord task() {
-      try {
-        return TaskRecord.parseFrom(record);
-      } catch (InvalidProtocolBufferException e) {
-        throw new IllegalStateException("a task record in memory does not parse", e);
-      }
+  /** What the filters and the purge read; the record is in RocksDB. */
+  record Entry(TaskStatus status, String node, String name, long finishedAtMs) {
+    static Entry of(TaskRecord task) {
+      return new Entry(task.getStatus(), task.getNode(), task.getSpec().getName(), task.getFinishedAtMs());
     }
   }
 
+  /** Reads the committed record of a task from where it is stored; null when absent. */
+  @FunctionalInterface
+  interface Reader {
+    TaskRecord read(long seq) throws IOException;
+  }
+
+  private final Reader reader;
   private final ConcurrentSkipListMap<Long, Entry> bySeq = new ConcurrentSkipListMap<>();
   private final Map<TaskStatus, ConcurrentSkipListSet<Long>> byStatus = new EnumMap<>(TaskStatus.class);
   private final ConcurrentHashMap<String, ConcurrentSkipListSet<Long>> byNode = new ConcurrentHashMap<>();
   private final TreeSet<Finished> finished = new TreeSet<>();  // apply thread only
   private final AtomicLong count = new AtomicLong();
 
-  TaskViews() {
+  TaskViews(Reader reader) {
+    this.reader = reader;
     // Filled once here and never structurally changed, so concurrent get() is safe.
     for (TaskStatus status : TaskStatus.values()) {
       byStatus.put(status, new ConcurrentSkipListSet<>());
     }
   }
 
+  /**
+   * The committed record at {@code seq}, or null when the views do not hold it. A reader
+   * racing the apply thread may get a newer version than the views' entry, or null for a
+   * task being deleted; both are states the task really had after the read began.
+   *
+   * @throws UncheckedIOException the store could not be read
+   */
   TaskRecord get(long seq) {
-    Entry e = bySeq.get(seq);
-    return e == null ? null : e.task();
+    if (!bySeq.containsKey(seq)) {
+      return null;
+    }
+    try {
+      return reader.read(seq);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading task seq " + seq + " failed", e);
+    }
   }
 
   Entry entry(long seq) {
@@ -103,15 +118,10 @@ final class TaskViews {
     return finished.iterator();
   }
 
-  /** Inserts or replaces the task stored at {@code seq}. Apply thread only. */
+  /** Inserts or replaces the task stored at {@code seq}. Apply thread only, once it is in RocksDB. */
   void put(long seq, TaskRecord task) {
-    put(seq, task, Records.toBytes(task));
-  }
-
-  /** As {@link #put(long, TaskRecord)}, given the bytes already written to RocksDB for it. */
-  void put(long seq, TaskRecord task, byte[] record) {
     Entry old = bySeq.get(seq);
-    Entry now = Entry.of(task, record);
+    Entry now = Entry.of(task);
     byStatus.get(task.getStatus()).add(seq);
     if (!task.getNode().isEmpty()) {
       byNode.computeIfAbsent(task.getNode(), n -> new ConcurrentSkipListSet<>()).add(seq);

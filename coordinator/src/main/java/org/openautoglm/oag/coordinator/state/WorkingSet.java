@@ -136,26 +136,13 @@ final class WorkingSet {
     return dedupeChanges;
   }
 
-  /** {@link #publish(Map)} with no stored bytes at hand: the views serialize each record. */
+  /** Makes the changes visible in the committed views. Call only once they are in RocksDB. */
   void publish() {
-    publish(Map.of());
-  }
-
-  /**
-   * Makes the changes visible in the committed views. Call only once they are in RocksDB;
-   * {@code written} holds the bytes stored for each task put.
-   */
-  void publish(Map<Long, byte[]> written) {
     for (Map.Entry<Long, TaskRecord> e : taskChanges.entrySet()) {
       if (e.getValue() == null) {
         tasks.remove(e.getKey());
       } else {
-        byte[] bytes = written.get(e.getKey());
-        if (bytes != null) {
-          tasks.put(e.getKey(), e.getValue(), bytes);
-        } else {
-          tasks.put(e.getKey(), e.getValue());
-        }
+        tasks.put(e.getKey(), e.getValue());
       }
     }
     for (Map.Entry<String, DedupeRecord> e : dedupeChanges.entrySet()) {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.openautoglm.oag.command.v1.BatchResult;
 import org.openautoglm.oag.command.v1.Command;
 import org.openautoglm.oag.command.v1.CommandBatch;
@@ -24,6 +26,37 @@ final class Fixtures {
       Duration.ofHours(24), Duration.ofHours(24), 8L << 20, 8L << 20);
 
   private Fixtures() {}
+
+  /**
+   * Task views over a map standing in for RocksDB's task rows, for tests of the views and
+   * appliers without a store. {@link #commit} does what the store does with a batch: write
+   * the rows, then publish.
+   */
+  static final class MemoryTasks {
+    final Map<Long, TaskRecord> rows = new ConcurrentHashMap<>();
+    final TaskViews views = new TaskViews(rows::get);
+
+    void put(long seq, TaskRecord task) {
+      rows.put(seq, task);
+      views.put(seq, task);
+    }
+
+    void remove(long seq) {
+      rows.remove(seq);
+      views.remove(seq);
+    }
+
+    void commit(WorkingSet ws) {
+      ws.taskChanges().forEach((seq, task) -> {
+        if (task == null) {
+          rows.remove(seq);
+        } else {
+          rows.put(seq, task);
+        }
+      });
+      ws.publish();
+    }
+  }
 
   static TaskSpecRecord spec(String name) {
     return TaskSpecRecord.newBuilder()

@@ -16,7 +16,8 @@ import org.openautoglm.oag.state.v1.TaskStatus;
 
 class SubmitTaskApplierTest {
 
-  private final TaskViews views = new TaskViews();
+  private final Fixtures.MemoryTasks stored = new Fixtures.MemoryTasks();
+  private final TaskViews views = stored.views;
   private final SubmitTaskApplier applier = new SubmitTaskApplier();
 
   private WorkingSet ws(long index, long timeMs, long nextSeq) {
@@ -61,7 +62,7 @@ class SubmitTaskApplierTest {
     SubmitTask body = SubmitTask.newBuilder().setSpec(Fixtures.spec("a")).setStart(true).build();
     assertEquals("t7", applier.apply(ws, body).getTask().getId());
     assertEquals("t8", applier.apply(ws, body).getTask().getId());
-    ws.publish();
+    stored.commit(ws);
     assertEquals(2, views.count());
   }
 

@@ -13,14 +13,15 @@ import org.openautoglm.oag.state.v1.TaskStatus;
 /** The indexes by status, node and finish time, and listing through them. */
 class TaskViewsTest {
 
-  private final TaskViews views = new TaskViews();
+  private final Fixtures.MemoryTasks stored = new Fixtures.MemoryTasks();
+  private final TaskViews views = stored.views;
 
   private void put(long seq, TaskStatus status, String node) {
     TaskRecord t = Fixtures.task(seq, status, node);
     if (TaskStates.isTerminal(status)) {
       t = t.toBuilder().setFinishedAtMs(seq * 10).build();
     }
-    views.put(seq, t);
+    stored.put(seq, t);
   }
 
   private List<Long> finished() {
@@ -60,13 +61,13 @@ class TaskViewsTest {
     put(3, TaskStatus.FAILED, "n1");
     put(2, TaskStatus.SUCCEEDED, "n2");
     assertEquals(List.of(2L, 3L), finished());
-    views.remove(3);
+    stored.remove(3);
     assertEquals(List.of(), List.copyOf(views.onNode("n1")));
     assertEquals(List.of(2L), finished());
     assertNull(views.get(3));
     assertEquals(3, views.count());
 
-    views.put(2, views.get(2).toBuilder().setMessage("same finish time").build());
+    stored.put(2, views.get(2).toBuilder().setMessage("same finish time").build());
     assertEquals(List.of(2L), finished(), "rewriting a finished task keeps its retention entry");
   }
 

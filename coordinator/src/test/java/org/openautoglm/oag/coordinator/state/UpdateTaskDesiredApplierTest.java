@@ -18,7 +18,8 @@ class UpdateTaskDesiredApplierTest {
   private static final long INDEX = 50;
   private static final long NOW = 9_000;
 
-  private final TaskViews views = new TaskViews();
+  private final Fixtures.MemoryTasks stored = new Fixtures.MemoryTasks();
+  private final TaskViews views = stored.views;
   private final UpdateTaskDesiredApplier applier = new UpdateTaskDesiredApplier();
   private final WorkingSet ws = new WorkingSet(views, new DedupeTable(key -> null), INDEX, NOW, 100);
 
@@ -28,7 +29,7 @@ class UpdateTaskDesiredApplierTest {
     if (TaskStates.isTerminal(status)) {
       b.setFinishedAtMs(2_000);
     }
-    views.put(seq, b.build());
+    stored.put(seq, b.build());
     return views.get(seq);
   }
 
