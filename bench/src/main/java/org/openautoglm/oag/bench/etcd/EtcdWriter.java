@@ -36,7 +36,7 @@ final class EtcdWriter implements BenchTarget.Writer {
   private final LeaderLocator locator;
   private final AtomicReference<String> leader = new AtomicReference<>();
   private final Object lookup = new Object();
-  private volatile String lastLookup = "no leader looked up";
+  private volatile String lastLookup; // why the last complete look-up found no leader
   private volatile boolean closed;
 
   EtcdWriter(String name, EtcdConfig config) {
@@ -60,7 +60,7 @@ final class EtcdWriter implements BenchTarget.Writer {
     while (!closed && !Thread.currentThread().isInterrupted()) {
       String endpoint = leader(end);
       if (endpoint == null) {
-        last = lastLookup;
+        last = lastLookup != null ? lastLookup : "no leader found in time";
       } else {
         long left = end - System.nanoTime();
         if (left <= 0) {
@@ -79,6 +79,9 @@ final class EtcdWriter implements BenchTarget.Writer {
           }
           if (next == EtcdErrors.Next.FIND_LEADER) {
             leader.compareAndSet(endpoint, null); // unless another thread found a new one
+          }
+          if (lastCode == Status.Code.UNAVAILABLE) {
+            channels.reconnectSoon(endpoint); // a killed member that comes back may lead again
           }
         }
       }
@@ -108,10 +111,13 @@ final class EtcdWriter implements BenchTarget.Writer {
       }
       LeaderLocator.Found f = locator.find(end);
       if (f.endpoint() == null) {
-        lastLookup = "no leader found: " + f.why();
+        if (!f.budgetSpent() || lastLookup == null) {
+          lastLookup = "no leader found: " + f.why();
+        }
         return null;
       }
       LOG.debug("event=etcd_leader writer={} endpoint={}", name, f.endpoint());
+      lastLookup = null;
       leader.set(f.endpoint());
       return f.endpoint();
     }

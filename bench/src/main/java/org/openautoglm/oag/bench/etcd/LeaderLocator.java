@@ -1,5 +1,6 @@
 package org.openautoglm.oag.bench.etcd;
 
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.List;
 import org.openautoglm.oag.bench.etcd.v3.Member;
@@ -32,8 +33,12 @@ final class LeaderLocator {
     this.callNanos = config.healthDeadline().toNanos();
   }
 
-  /** What a look-up found: the leader's endpoint, or null and why not. */
-  record Found(String endpoint, String why) {}
+  /**
+   * What a look-up found: the leader's endpoint, or null and why not; {@code budgetSpent}
+   * when it stopped because the caller's time ran out (then {@code why} is what it had
+   * learned before).
+   */
+  record Found(String endpoint, String why, boolean budgetSpent) {}
 
   /** Asks the members; each call gets min(health deadline, time left until {@code endNanos}). */
   Found find(long endNanos) {
@@ -41,7 +46,7 @@ final class LeaderLocator {
     for (String endpoint : channels.endpoints()) {
       long left = endNanos - System.nanoTime();
       if (left <= 0) {
-        return new Found(null, why + " (retry budget spent)");
+        return new Found(null, why, true);
       }
       try {
         StatusResponse s = channels.status(endpoint, Math.min(callNanos, left));
@@ -50,7 +55,7 @@ final class LeaderLocator {
           continue;
         }
         if (s.getLeader() == s.getHeader().getMemberId()) {
-          return new Found(endpoint, null);
+          return new Found(endpoint, null, false);
         }
         left = endNanos - System.nanoTime();
         if (left <= 0) {
@@ -60,15 +65,21 @@ final class LeaderLocator {
             .getMembersList();
         String e = endpointOf(s.getLeader(), members, channels.endpoints());
         if (e != null) {
-          return new Found(e, null);
+          return new Found(e, null, false);
         }
         why = "leader " + Long.toHexString(s.getLeader()) + " (per " + endpoint
             + ") has no client URL among the endpoints " + channels.endpoints();
       } catch (StatusRuntimeException x) {
+        if (System.nanoTime() - endNanos >= 0) {
+          return new Found(null, why, true); // cut short by the budget: says nothing new
+        }
         why = endpoint + ": " + EtcdErrors.describe(x.getStatus());
+        if (x.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+          channels.reconnectSoon(endpoint);
+        }
       }
     }
-    return new Found(null, why);
+    return new Found(null, why, false);
   }
 
   /**
