@@ -15,8 +15,10 @@
  * <p>The timing code knows the system only through {@link
  * org.openautoglm.oag.bench.BenchTarget} (writes and a cluster health view) and {@link
  * org.openautoglm.oag.bench.MemberControl} (which process is a member; restart the stopped
- * ones). The coordinator is one target ({@link org.openautoglm.oag.bench.OagTarget}, {@link
- * org.openautoglm.oag.bench.LocalClusterControl}); another system measured with the same
- * timing code only needs its own two implementations.
+ * ones). The coordinator is one target ({@link org.openautoglm.oag.bench.OagTarget}), etcd
+ * another ({@link org.openautoglm.oag.bench.etcd.EtcdTarget}, in its own package); the
+ * members of either, when run by their local-cluster script, are {@link
+ * org.openautoglm.oag.bench.LocalClusterControl} with that {@link
+ * org.openautoglm.oag.bench.ClusterScript}.
  */
 package org.openautoglm.oag.bench;

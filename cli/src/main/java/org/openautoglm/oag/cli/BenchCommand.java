@@ -4,16 +4,19 @@ import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.openautoglm.oag.bench.BenchTarget;
+import org.openautoglm.oag.bench.ClusterScript;
 import org.openautoglm.oag.bench.FailoverConfig;
 import org.openautoglm.oag.bench.FailoverProbe;
 import org.openautoglm.oag.bench.FailoverReport;
 import org.openautoglm.oag.bench.LoadConfig;
 import org.openautoglm.oag.bench.LocalClusterControl;
-import org.openautoglm.oag.bench.OagTarget;
 import org.openautoglm.oag.bench.SubmitLoad;
 import org.openautoglm.oag.bench.SubmitReport;
 import picocli.CommandLine.Command;
@@ -27,9 +30,9 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code oag bench ...}: submit (write throughput and latency), failover (leader kill to the
- * next acknowledged write). The measuring is the bench module's; this class only turns
- * options into its configs and its reports into tables or JSON. Progress goes to stderr, so
- * stdout holds only the result.
+ * next acknowledged write), against the coordinator or etcd ({@code --target}). The
+ * measuring is the bench module's; this class only turns options into its configs and its
+ * reports into tables or JSON. Progress goes to stderr, so stdout holds only the result.
  */
 @Command(name = "bench", description = "Measure write throughput, latency and failover time.",
     subcommands = {BenchCommand.Submit.class, BenchCommand.Failover.class})
@@ -37,12 +40,14 @@ final class BenchCommand {
 
   @Command(name = "submit",
       description = {"Write load: N clients, each with its own connection, create tasks "
-          + "(stored, never started) with a payload label; a warm-up, then a measured phase.",
+          + "(stored, never started) with a payload label, or with --target etcd put the "
+          + "payload under unique keys; a warm-up, then a measured phase.",
           "Closed loop by default; --rate R makes it open loop (latency from the intended "
           + "send time, so a stalled cluster shows in the percentiles)."})
   static final class Submit implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions client;
+    @Mixin TargetOptions target;
     @Mixin OutputOptions output;
 
     @Option(names = "--clients", required = true, paramLabel = "N",
@@ -59,7 +64,7 @@ final class BenchCommand {
 
     @Option(names = "--payload", paramLabel = "BYTES", defaultValue = "256",
         converter = Units.NonNegativeInt.class,
-        description = "Bytes of random alphanumerics per task (default: ${DEFAULT-VALUE}).")
+        description = "Bytes of random alphanumerics per write (default: ${DEFAULT-VALUE}).")
     int payload;
 
     @Option(names = "--rate", paramLabel = "OPS",
@@ -83,17 +88,18 @@ final class BenchCommand {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
       PrintWriter err = spec.commandLine().getErr();
-      try (OagTarget target = new OagTarget(client.config().build())) {
-        err.printf("oag bench: %d clients, %s, warm-up %s, measuring %s%n", clients,
+      try (BenchTarget t = target.open(client)) {
+        err.printf("oag bench: %s, %d clients, %s, warm-up %s, measuring %s%n",
+            target.kind.label(), clients,
             config.openLoop() ? "open loop at " + num(config.rate()) + " writes/s" : "closed loop",
             text(warmup), text(duration));
         err.flush();
-        SubmitReport r = new SubmitLoad(target, config).run();
+        SubmitReport r = new SubmitLoad(t, config).run();
         Output out = new Output(spec.commandLine().getOut());
         if (output.json()) {
-          out.json(r.fields());
+          out.json(withTarget(r.fields(), target.kind));
         } else {
-          submitTable(out, r);
+          submitTable(out, r, target.kind);
         }
         return Errors.OK;
       }
@@ -102,17 +108,20 @@ final class BenchCommand {
 
   @Command(name = "failover",
       description = {"Leader kill -9 to the next acknowledged write, as a running client sees "
-          + "it, against a cluster started by deploy/local-cluster.sh start --data DIR.",
+          + "it, against a cluster started by deploy/local-cluster.sh start --data DIR (or, "
+          + "with --target etcd, bench/etcd-cluster.sh start --data DIR).",
           "Each round waits for a settled cluster, verifies the leader's pid from DIR/<id>.pid "
-          + "(it must run 'coordinator --id <id>'), kills it, measures, and restarts it with "
-          + "the script."})
+          + "(it must run 'coordinator --id <id>', or 'etcd --name <id>'), kills it, measures, "
+          + "and restarts it with the script."})
   static final class Failover implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions client;
+    @Mixin TargetOptions target;
     @Mixin OutputOptions output;
 
     @Option(names = "--data", required = true, paramLabel = "DIR",
-        description = "The --data of deploy/local-cluster.sh (pid files and member data).")
+        description = "The --data of deploy/local-cluster.sh, or of bench/etcd-cluster.sh with "
+            + "--target etcd (pid files and member data).")
     Path data;
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "10",
@@ -121,12 +130,12 @@ final class BenchCommand {
 
     @Option(names = "--writers", paramLabel = "N", defaultValue = "4",
         converter = Units.NonNegativeInt.class,
-        description = "Writer threads sharing one client (default: ${DEFAULT-VALUE}).")
+        description = "Writer threads sharing one connection (default: ${DEFAULT-VALUE}).")
     int writers;
 
     @Option(names = "--script", paramLabel = "PATH",
-        description = "deploy/local-cluster.sh (default: found above the working directory "
-            + "or the installation).")
+        description = "deploy/local-cluster.sh, or bench/etcd-cluster.sh with --target etcd "
+            + "(default: found above the working directory or the installation).")
     Path script;
 
     @Override
@@ -140,18 +149,17 @@ final class BenchCommand {
       Path found = script != null ? script : findScript();
       PrintWriter err = spec.commandLine().getErr();
       // Short backoff: the writers should find the new leader as soon as it exists.
-      try (OagTarget target = new OagTarget(client.config()
-          .backoff(Duration.ofMillis(20), Duration.ofMillis(200)).build())) {
-        int members = target.health().members().size();
-        LocalClusterControl control = new LocalClusterControl(data, found, members,
-            Duration.ofSeconds(120));
-        FailoverReport r = new FailoverProbe(target, control, config, line -> {
+      try (BenchTarget t = target.open(client, Duration.ofMillis(20), Duration.ofMillis(200))) {
+        int members = t.health().members().size();
+        LocalClusterControl control = new LocalClusterControl(target.kind.script, data, found,
+            members, Duration.ofSeconds(120));
+        FailoverReport r = new FailoverProbe(t, control, config, line -> {
           err.println("oag bench: " + line);
           err.flush();
         }).run();
         Output out = new Output(spec.commandLine().getOut());
         if (output.json()) {
-          out.json(r.fields());
+          out.json(withTarget(r.fields(), target.kind));
         } else {
           failoverTable(out, r);
         }
@@ -165,10 +173,11 @@ final class BenchCommand {
     }
 
     private Path findScript() {
-      Path s = LocalClusterControl.findScript(Path.of(""));
+      ClusterScript kind = target.kind.script;
+      Path s = kind.find(Path.of(""));
       if (s == null) {
         try {
-          s = LocalClusterControl.findScript(Path.of(BenchCommand.class.getProtectionDomain()
+          s = kind.find(Path.of(BenchCommand.class.getProtectionDomain()
               .getCodeSource().getLocation().toURI()));
         } catch (Exception e) {
           s = null; // no code source: only the working directory counts
@@ -176,18 +185,26 @@ final class BenchCommand {
       }
       if (s == null) {
         throw new ParameterException(spec.commandLine(), "cannot find "
-            + LocalClusterControl.SCRIPT + " above " + Path.of("").toAbsolutePath()
+            + kind.path() + " above " + Path.of("").toAbsolutePath()
             + "; pass --script PATH");
       }
       return s;
     }
   }
 
-  static void submitTable(Output out, SubmitReport r) {
+  /** The report's fields with {@code target} (oag or etcd) added at the end. */
+  static Map<String, Object> withTarget(Map<String, Object> fields, TargetOptions.Kind kind) {
+    Map<String, Object> f = new LinkedHashMap<>(fields);
+    f.put("target", kind.label());
+    return f;
+  }
+
+  static void submitTable(Output out, SubmitReport r, TargetOptions.Kind kind) {
     LoadConfig c = r.config();
     SubmitReport.Phase w = r.warmup();
     SubmitReport.Phase m = r.measured();
     var l = r.latency();
+    row(out, "target", kind.label());
     row(out, "mode", (c.openLoop() ? "open loop at " + num(c.rate()) + " writes/s" : "closed loop")
         + ", " + c.clients() + (c.clients() == 1 ? " client, " : " clients, ")
         + c.payloadBytes() + "-byte payload");
@@ -213,7 +230,11 @@ final class BenchCommand {
     var ld = r.leadership();
     row(out, "leader", leader(ld.leaderBefore(), ld.termBefore()) + " -> "
         + leader(ld.leaderAfter(), ld.termAfter()) + ", " + ld.changes() + " change(s) seen");
-    row(out, "tasks", "named " + c.namePrefix() + "-*");
+    if (kind == TargetOptions.Kind.OAG) {
+      row(out, "tasks", "named " + c.namePrefix() + "-*");
+    } else {
+      row(out, "keys", c.namePrefix() + "-*");
+    }
   }
 
   static void failoverTable(Output out, FailoverReport r) {

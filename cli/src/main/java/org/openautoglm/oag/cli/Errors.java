@@ -2,6 +2,7 @@ package org.openautoglm.oag.cli;
 
 import java.io.PrintWriter;
 import org.openautoglm.oag.bench.BenchException;
+import org.openautoglm.oag.bench.etcd.EtcdException;
 import org.openautoglm.oag.client.IndeterminateException;
 import org.openautoglm.oag.client.InvalidArgumentException;
 import org.openautoglm.oag.client.NotFoundException;
@@ -63,7 +64,7 @@ final class Errors
       return "invalid " + ia.field() + ": " + firstLine(ia.getMessage());
     }
     if (ex instanceof NotFoundException || ex instanceof OagException
-        || ex instanceof BenchException) {
+        || ex instanceof BenchException || ex instanceof EtcdException) {
       return firstLine(ex.getMessage());
     }
     if (ex instanceof java.io.IOException) {

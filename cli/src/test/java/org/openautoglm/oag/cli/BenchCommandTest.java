@@ -86,6 +86,83 @@ class BenchCommandTest extends CliTestSupport {
   }
 
   @Test
+  void submitAgainstEtcdPutsThePayloadUnderUniqueKeys() throws Exception {
+    try (FakeEtcdMember etcd = new FakeEtcdMember()) {
+      Result r = oag("bench", "submit", "--target", "etcd", "--endpoints", etcd.endpoint,
+          "--clients", "2", "--duration", "300ms", "--warmup", "100ms", "-o", "json");
+
+      assertEquals(0, r.exit(), r.err());
+      JsonNode j = new ObjectMapper().readTree(r.out());
+      assertEquals("etcd", j.get("target").asText());
+      assertTrue(j.get("ops").asLong() > 0, r.out());
+      assertEquals(0, j.get("errors").asLong(), r.out());
+      assertEquals("e1", j.get("leaderBefore").asText());
+      assertEquals(2, j.get("termBefore").asLong());
+      assertTrue(etcd.puts.size() >= j.get("ops").asLong(), r.out());
+      assertEquals(256, etcd.puts.get(0).getValue().size());
+      assertTrue(etcd.puts.get(0).getKey().toStringUtf8()
+          .startsWith(j.get("namePrefix").asText() + "-w"));
+      assertEquals(etcd.puts.size(), etcd.puts.stream().map(p -> p.getKey()).distinct().count());
+
+      r = oag("bench", "submit", "--target", "ETCD", "--endpoints", etcd.endpoint,
+          "--clients", "1", "--duration", "100ms", "--warmup", "0");
+      assertEquals(0, r.exit(), r.err());
+      assertTrue(r.out().contains("target      etcd"), r.out());
+      assertTrue(r.out().contains("leader      e1 (term 2) -> e1 (term 2)"), r.out());
+      assertTrue(r.out().contains("keys        bench-"), r.out());
+    }
+  }
+
+  @Test
+  void targetOptionsThatDoNotFitAreUsageErrors() {
+    Result r = oag("bench", "submit", "--target", "zookeeper", "--clients", "1",
+        "--duration", "1s");
+    assertEquals(Errors.USAGE, r.exit());
+    assertTrue(r.err().contains("'zookeeper' is not a target (oag or etcd)"), r.err());
+    assertEquals(1, r.errLines().size(), r.err());
+
+    r = oag("bench", "submit", "--endpoints", "127.0.0.1:23791", "--clients", "1",
+        "--duration", "1s");
+    assertEquals(Errors.USAGE, r.exit());
+    assertTrue(r.err().contains("--endpoints is for --target etcd"), r.err());
+
+    r = oag("bench", "submit", "--target", "etcd", "--address", address, "--clients", "1",
+        "--duration", "1s");
+    assertEquals(Errors.USAGE, r.exit());
+    assertTrue(r.err().contains("--address is for --target oag"), r.err());
+
+    r = oag("bench", "failover", "--target", "etcd", "--endpoints", "127.0.0.1", "--data",
+        dir.toString(), "--script", dir.toString());
+    assertEquals(Errors.USAGE, r.exit());
+    assertTrue(r.err().contains("Invalid value for option '--endpoints': endpoint '127.0.0.1'"),
+        r.err());
+    assertEquals(1, r.errLines().size(), r.err());
+  }
+
+  @Test
+  void anUnreachableEtcdIsAOneLineFailure() {
+    Result r = oag("bench", "submit", "--target", "etcd", "--endpoints", "etcd-none:1",
+        "--clients", "1", "--duration", "1s");
+    assertEquals(Errors.FAILURE, r.exit());
+    assertTrue(r.err().contains("no etcd member answered (endpoints etcd-none:1)"), r.err());
+    assertEquals(2, r.errLines().size(), r.err()); // the progress line, then the error
+  }
+
+  @Test
+  void etcdFailoverNeedsTheDataDirOfTheEtcdScript() throws Exception {
+    Path script = dir.resolve("etcd-cluster.sh");
+    Files.writeString(script, "#!/bin/sh\nexit 0\n");
+    assertTrue(script.toFile().setExecutable(true));
+    try (FakeEtcdMember etcd = new FakeEtcdMember()) {
+      Result r = oag("bench", "failover", "--target", "etcd", "--endpoints", etcd.endpoint,
+          "--data", dir.resolve("missing").toString(), "--script", script.toString());
+      assertEquals(Errors.FAILURE, r.exit());
+      assertTrue(r.err().contains("start the cluster with bench/etcd-cluster.sh start --data"),
+          r.err());
+    }
+  }
+
+  @Test
   void timesTakeAUnit() {
     assertEquals(Duration.ofSeconds(30), BenchCommand.Time.parse("30s"));
     assertEquals(Duration.ofSeconds(30), BenchCommand.Time.parse("30"));
