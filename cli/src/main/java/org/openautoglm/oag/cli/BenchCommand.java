@@ -35,7 +35,8 @@ import picocli.CommandLine.TypeConversionException;
  * reports into tables or JSON. Progress goes to stderr, so stdout holds only the result.
  */
 @Command(name = "bench", description = "Measure write throughput, latency and failover time.",
-    subcommands = {BenchCommand.Submit.class, BenchCommand.Failover.class})
+    subcommands = {BenchCommand.Submit.class, BenchCommand.Failover.class,
+        BenchCompareCommand.class})
 final class BenchCommand {
 
   @Command(name = "submit",
@@ -146,7 +147,7 @@ final class BenchCommand {
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
-      Path found = script != null ? script : findScript();
+      Path found = script != null ? script : findScript(spec, target.kind.script);
       PrintWriter err = spec.commandLine().getErr();
       // Short backoff: the writers should find the new leader as soon as it exists.
       try (BenchTarget t = target.open(client, Duration.ofMillis(20), Duration.ofMillis(200))) {
@@ -172,24 +173,6 @@ final class BenchCommand {
       }
     }
 
-    private Path findScript() {
-      ClusterScript kind = target.kind.script;
-      Path s = kind.find(Path.of(""));
-      if (s == null) {
-        try {
-          s = kind.find(Path.of(BenchCommand.class.getProtectionDomain()
-              .getCodeSource().getLocation().toURI()));
-        } catch (Exception e) {
-          s = null; // no code source: only the working directory counts
-        }
-      }
-      if (s == null) {
-        throw new ParameterException(spec.commandLine(), "cannot find "
-            + kind.path() + " above " + Path.of("").toAbsolutePath()
-            + "; pass --script PATH");
-      }
-      return s;
-    }
   }
 
   /** The report's fields with {@code target} (oag or etcd) added at the end. */
@@ -197,6 +180,25 @@ final class BenchCommand {
     Map<String, Object> f = new LinkedHashMap<>(fields);
     f.put("target", kind.label());
     return f;
+  }
+
+  /** {@code kind}'s script above the working directory, else above the installation. */
+  static Path findScript(CommandSpec spec, ClusterScript kind) {
+    Path s = kind.find(Path.of(""));
+    if (s == null) {
+      try {
+        s = kind.find(Path.of(BenchCommand.class.getProtectionDomain()
+            .getCodeSource().getLocation().toURI()));
+      } catch (Exception e) {
+        s = null; // no code source: only the working directory counts
+      }
+    }
+    if (s == null) {
+      throw new ParameterException(spec.commandLine(), "cannot find "
+          + kind.path() + " above " + Path.of("").toAbsolutePath()
+          + "; pass --script PATH");
+    }
+    return s;
   }
 
   static void submitTable(Output out, SubmitReport r, TargetOptions.Kind kind) {

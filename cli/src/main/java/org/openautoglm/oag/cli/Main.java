@@ -50,8 +50,26 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    keepAsyncStagesOnAPool();
     configureLogging(args);
     System.exit(commandLine(CliContext.fromSystem()).execute(args));
+  }
+
+  /** The system property that sizes the JDK's common ForkJoinPool. */
+  static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+  /**
+   * On a machine with two cores or fewer the JDK's common pool has parallelism 1, and then
+   * every {@code CompletableFuture} stage run "async" without an executor starts a thread of
+   * its own. Ratis does that on each follower for every AppendEntries, so a 2-core host
+   * paid a thread start per replicated entry (about 1% of a follower's CPU, and latency).
+   * Sized here, before anything touches the pool; an explicit -D setting wins.
+   */
+  static void keepAsyncStagesOnAPool() {
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+      System.setProperty(COMMON_POOL_PARALLELISM,
+          Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));
+    }
   }
 
   /** Servers log at INFO; client commands stay quiet unless --debug. */

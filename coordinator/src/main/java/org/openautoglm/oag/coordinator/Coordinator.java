@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.openautoglm.oag.coordinator.api.ApiServer;
@@ -91,6 +92,13 @@ public final class Coordinator implements AutoCloseable {
     fatal.started(c);
     LOG.info("event=coordinator_started node={} api={} raft={} http={}", config.nodeId(), c.apiAddress(),
         config.self().raftAddress(), c.httpPort());
+    if (ForkJoinPool.getCommonPoolParallelism() < 2) {
+      // Ratis runs async stages on the common pool; with parallelism 1 the JDK starts a
+      // thread for each one instead (oag's launcher sizes the pool; an embedder must).
+      LOG.warn("event=common_pool_too_small parallelism={} hint=\"start the JVM with "
+          + "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2\"",
+          ForkJoinPool.getCommonPoolParallelism());
+    }
     return c;
   }
 

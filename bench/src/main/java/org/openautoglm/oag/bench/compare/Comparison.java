@@ -162,7 +162,8 @@ public final class Comparison {
     progress.accept(String.format(Locale.ROOT,
         "%s: %d clients: %.0f writes/s, p50 %.2f ms, p99 %.2f ms, %d errors, foreign CPU %s",
         s.name(), clients, r.measured().throughput(), r.latency().p50Ms(), r.latency().p99Ms(),
-        r.measured().errors(), usage == null ? "unknown" : usage.foreignCores() + " cores"));
+        r.measured().errors(), usage == null ? "unknown"
+            : String.format(Locale.ROOT, "%.2f cores", usage.foreignCores())));
     return run;
   }
 

@@ -45,7 +45,7 @@ final class CpuMeter {
   record Usage(double machineCores, double ownCores) {
     /** What the machine spent on anything but the measured processes; never negative. */
     double foreignCores() {
-      return Math.max(0, machineCores - ownCores);
+      return Math.max(0, round2(machineCores - ownCores));
     }
   }
 

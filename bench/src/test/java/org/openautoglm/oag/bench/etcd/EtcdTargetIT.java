@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openautoglm.oag.bench.BenchException;
 import org.openautoglm.oag.bench.ClusterHealth;
 import org.openautoglm.oag.bench.ClusterScript;
 import org.openautoglm.oag.bench.FailoverConfig;
@@ -23,13 +24,22 @@ import org.openautoglm.oag.bench.FailoverProbe;
 import org.openautoglm.oag.bench.FailoverReport;
 import org.openautoglm.oag.bench.LoadConfig;
 import org.openautoglm.oag.bench.LocalClusterControl;
+import org.openautoglm.oag.bench.MemberControl;
+import org.openautoglm.oag.bench.OagTarget;
 import org.openautoglm.oag.bench.SubmitLoad;
 import org.openautoglm.oag.bench.SubmitReport;
+import org.openautoglm.oag.bench.compare.Comparison;
+import org.openautoglm.oag.bench.compare.ComparisonConfig;
+import org.openautoglm.oag.bench.compare.ComparisonReport;
+import org.openautoglm.oag.bench.compare.ResultsText;
 import org.openautoglm.oag.bench.etcd.v3.MaintenanceGrpc;
+import org.openautoglm.oag.client.ClientConfig;
+import org.openautoglm.oag.coordinator.MiniCluster;
 import org.openautoglm.oag.bench.etcd.v3.StatusRequest;
 
 /**
- * The load generator and the failover probe against a real three-member etcd started by
+ * The load generator, the failover probe and the side-by-side comparison (with an in-process
+ * coordinator cluster) against a real three-member etcd started by
  * {@code bench/etcd-cluster.sh} in a temp dir, on the script's ports (clients 23791-23793,
  * peers 23801-23803). Skipped only when etcd is not installed ({@code .ci/run} installs
  * Debian's etcd-server).
@@ -114,6 +124,45 @@ class EtcdTargetIT {
     assertThat(r.rounds().get(0).newLeader()).matches("e[1-3]")
         .isNotEqualTo(r.rounds().get(0).killed());
     assertThat(target.health().settled(N, 50)).isTrue();
+  }
+
+  @Test
+  void aSideBySideComparisonWithACoordinatorClusterWritesItsResults(@TempDir Path out)
+      throws IOException {
+    Path results = out.resolve("RESULTS.md");
+    ComparisonConfig config = ComparisonConfig.builder().levels(List.of(1, 4)).rounds(1)
+        .duration(Duration.ofSeconds(1)).runWarmup(Duration.ofMillis(200))
+        .initialWarmup(Duration.ofSeconds(1)).warmupStep(Duration.ofSeconds(1))
+        .failoverRounds(0).maxForeignCores(8).build();
+    try (MiniCluster cluster = MiniCluster.start(out.resolve("oag"), 3);
+        OagTarget oag = new OagTarget(ClientConfig.builder(cluster.addresses()).build())) {
+      cluster.awaitLeader();
+      MemberControl inProcess = new MemberControl() {
+        @Override
+        public ProcessHandle verifiedProcess(String memberId) {
+          throw new BenchException("in-process member " + memberId);
+        }
+
+        @Override
+        public void startStopped() {}
+      };
+      LocalClusterControl etcd = new LocalClusterControl(ClusterScript.ETCD, data, script, N,
+          Duration.ofSeconds(60));
+
+      ComparisonReport r = new Comparison(new Comparison.Subject("oag", oag, inProcess),
+          new Comparison.Subject("etcd", target, etcd), config, line -> { }).run();
+      ResultsText.write(results, r, "test", List.of());
+
+      assertThat(r.levels()).extracting(ComparisonReport.Level::clients).containsExactly(1, 4);
+      for (ComparisonReport.Level l : r.levels()) {
+        assertThat(l.throughput(true)).as("oag at %d clients", l.clients()).isPositive();
+        assertThat(l.throughput(false)).as("etcd at %d clients", l.clients()).isPositive();
+        assertThat(l.errors(true) + l.errors(false)).isZero();
+      }
+      assertThat(r.warmups().get("oag")).hasSize(1);
+      assertThat(r.commandLines().get("etcd")).contains("etcd", "--name");
+      assertThat(Files.readString(results)).contains("| 4 | 1 | etcd |", "OAG W/S");
+    }
   }
 
   private static long revision() {
