@@ -52,7 +52,8 @@ done
 if ! command -v etcd >/dev/null 2>&1; then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
     echo "compare: installing etcd-server with apt-get" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q etcd-server >/dev/null \
+    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -q --no-install-recommends etcd-server >/dev/null; } \
       || { echo "$0: apt-get install etcd-server failed" >&2; exit 1; }
   else
     echo "$0: etcd is not installed; run: apt-get install etcd-server (as root)" >&2

@@ -72,6 +72,32 @@ class BenchCommandTest extends CliTestSupport {
   }
 
   @Test
+  void compareRefusesBadSettingsBeforeTouchingAnyCluster() {
+    String data = dir.resolve("oag").toString();
+    String etcd = dir.resolve("etcd").toString();
+    Result r = oag("bench", "compare", "--data", data, "--etcd-data", etcd, "--levels", "1,0");
+    assertEquals(Errors.USAGE, r.exit());
+    assertTrue(r.err().contains("levels must be"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+
+    r = oag("bench", "compare", "--data", data, "--etcd-data", etcd, "--rounds", "0");
+    assertEquals(Errors.USAGE, r.exit());
+    assertTrue(r.err().contains("rounds must be"), r.err());
+
+    r = oag("bench", "compare", "--data", data, "--etcd-data", etcd, "--max-foreign-cpu", "0");
+    assertEquals(Errors.USAGE, r.exit());
+
+    r = oag("bench", "compare", "--data", data, "--etcd-data", etcd, "--endpoints", "nowhere");
+    assertEquals(Errors.USAGE, r.exit());
+    assertTrue(r.err().contains("--endpoints"), r.err());
+
+    r = oag("bench", "compare", "--data", data);
+    assertEquals(Errors.USAGE, r.exit());
+    assertTrue(r.err().contains("--etcd-data"), r.err());
+    assertTrue(fake.requests.isEmpty(), "nothing was sent: " + fake.requests);
+  }
+
+  @Test
   void failoverRefusesAClusterItCannotKillALeaderIn() throws Exception {
     Result r = oag("bench", "failover", "--data", dir.resolve("missing").toString());
     assertEquals(Errors.FAILURE, r.exit());

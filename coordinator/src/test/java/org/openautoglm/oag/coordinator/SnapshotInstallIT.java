@@ -52,6 +52,30 @@ class SnapshotInstallIT {
     assertThat(cluster.digests().values().stream().distinct()).hasSize(1);
   }
 
+  /**
+   * A killed leader's log ends where the new leader's term begins, which is where the new
+   * leader's segment begins: purging up to its own snapshot, the new leader deleted exactly
+   * the entry before the restarted member's next one, and Ratis then neither sent entries
+   * nor asked for a checkpoint (found by the benchmark's leader kills: the member stayed
+   * behind for minutes). Purging only what every member has acknowledged keeps that entry.
+   */
+  @Test
+  void aKilledLeaderRestartedAfterTheNewLeaderSnapshottedCatchesUp() {
+    // Segments as shipped (large): the new leader's term is still in its open segment.
+    cluster = MiniCluster.start(dir, 3, b -> b.snapshotAutoTriggerThreshold(20));
+    int old = cluster.awaitLeader();
+    write(old, "before-", 30);
+    cluster.halt(old);
+    int leader = cluster.awaitLeader();
+    // The new leader snapshots (and purges) several times while the old one is down.
+    write(leader, "after-", 150);
+
+    cluster.restart(old);
+    long index = cluster.awaitConverged();
+    assertThat(cluster.digests().values().stream().distinct()).as("digests at index %d", index).hasSize(1);
+    assertThat(Requests.listAll(cluster.channel(old), ReadConsistency.STALE)).hasSize(180);
+  }
+
   @Test
   void crashAfterAFlushRatisDoesNotKnowAboutReplaysNothingTwice() {
     cluster = MiniCluster.start(dir, 3);

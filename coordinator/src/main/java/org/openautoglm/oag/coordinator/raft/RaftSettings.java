@@ -35,7 +35,11 @@ final class RaftSettings {
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotAutoTriggerThreshold());
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, config.purgeLogUpToSnapshot());
-    RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, Math.max(1, config.snapshotAutoTriggerThreshold())));
+    // Keep the entries just below the purge point: a member that comes back needs the entry
+    // before its next one to be in the leader's log (or be the leader's snapshot).
+    int gap = (int) Math.min(1024, Math.max(1, config.snapshotAutoTriggerThreshold()));
+    RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, gap);
+    RaftServerConfigKeys.Log.setPurgeGap(p, gap);
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(config.raftSegmentBytes()));
     // The segment cache is most of Ratis's heap; bound it deliberately.
     RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
