@@ -19,6 +19,8 @@
 set -euo pipefail
 
 HOST=127.0.0.1
+# shellcheck source=../deploy/members.sh
+. "$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)/deploy/members.sh"
 START_TIMEOUT_S=${OAG_START_TIMEOUT_S:-60}
 STOP_TIMEOUT_S=${OAG_STOP_TIMEOUT_S:-30}
 # etcd reads ETCD_* variables as its own flags and warns about unknown ones: keep ours out.
@@ -89,15 +91,6 @@ is_ours() {
      && "$cmdline" == *" --data-dir $DATA/$id "* ]]
 }
 
-pid_of() {
-  local f="$DATA/$1.pid"
-  [[ -f "$f" ]] && cat "$f" || true
-}
-
-listening() {
-  (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null
-}
-
 # Does the member on client port PORT answer GET /health with "health":"true" (it has a
 # leader and can serve a quorum read)? Plain bash, so curl is not needed.
 healthy() {
@@ -106,8 +99,12 @@ healthy() {
     grep -q "\"health\":\"true\"" <&3' "$HOST" "$1" 2>/dev/null
 }
 
+client_healthy() {
+  healthy "$(client_port "$1")"
+}
+
 start() {
-  local etcd k id pid port state
+  local etcd k id pid state
   etcd=$(etcd_bin)
   for ((k = 1; k <= N; k++)); do
     id=e$k
@@ -116,12 +113,7 @@ start() {
       echo "$id: already running (pid $pid)"
       continue
     fi
-    for port in $(client_port "$k") $(peer_port "$k"); do
-      if listening "$port"; then
-        echo "$0: port $port (for $id) is already in use by another process" >&2
-        exit 1
-      fi
-    done
+    refuse_busy_ports "$id" "$(client_port "$k")" "$(peer_port "$k")"
     state=new
     [[ -d "$DATA/$id/member" ]] && state=existing
     # shellcheck disable=SC2086 # EXTRA_ARGS is a word list on purpose
@@ -135,65 +127,12 @@ start() {
     echo $! >"$DATA/$id.pid"
     echo "$id: started (pid $!, client $HOST:$(client_port "$k"), log $DATA/$id.log)"
   done
-  local deadline=$((SECONDS + START_TIMEOUT_S)) waiting
-  while :; do
-    waiting=""
-    for ((k = 1; k <= N; k++)); do
-      id=e$k
-      # nohup not yet exec'd into etcd still counts as starting: alive is enough here.
-      if ! kill -0 "$(pid_of "$id")" 2>/dev/null; then
-        echo "$0: $id exited during start; last lines of $DATA/$id.log:" >&2
-        tail -n 20 "$DATA/$id.log" >&2 || true
-        echo "$0: run '$0 stop --data $DATA' to stop the others" >&2
-        exit 1
-      fi
-      healthy "$(client_port "$k")" || waiting+=" $id"
-    done
-    [[ -z "$waiting" ]] && break
-    if ((SECONDS >= deadline)); then
-      echo "$0: not healthy after ${START_TIMEOUT_S}s:$waiting (see $DATA/*.log)" >&2
-      exit 1
-    fi
-    sleep 0.5
-  done
+  await_members e client_healthy healthy
   echo "cluster up: oag bench submit --target etcd --endpoints $(endpoints) ..."
 }
 
 stop() {
-  local f id pid pids=()
-  shopt -s nullglob
-  for f in "$DATA"/e*.pid; do
-    id=$(basename "$f" .pid)
-    pid=$(cat "$f")
-    if is_ours "$pid" "$id"; then
-      kill -TERM "$pid" 2>/dev/null || true
-      pids+=("$pid:$id")
-      echo "$id: SIGTERM sent (pid $pid)"
-    else
-      echo "$id: not running"
-      rm -f "$f"
-    fi
-  done
-  local deadline=$((SECONDS + STOP_TIMEOUT_S)) left entry
-  while :; do
-    left=()
-    for entry in "${pids[@]+"${pids[@]}"}"; do
-      is_ours "${entry%%:*}" "${entry#*:}" && left+=("$entry")
-    done
-    ((${#left[@]} == 0)) && break
-    if ((SECONDS >= deadline)); then
-      for entry in "${left[@]}"; do
-        echo "${entry#*:}: still running after ${STOP_TIMEOUT_S}s, SIGKILL (pid ${entry%%:*})"
-        kill -KILL "${entry%%:*}" 2>/dev/null || true
-      done
-      break
-    fi
-    sleep 0.2
-  done
-  for entry in "${pids[@]+"${pids[@]}"}"; do
-    rm -f "$DATA/${entry#*:}.pid"
-  done
-  echo "stopped"
+  stop_members e
 }
 
 status() {

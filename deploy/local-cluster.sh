@@ -17,6 +17,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 OAG="$ROOT/bin/oag"
+# shellcheck source=members.sh
+. "$ROOT/deploy/members.sh"
 HOST=127.0.0.1
 START_TIMEOUT_S=${OAG_START_TIMEOUT_S:-60}
 STOP_TIMEOUT_S=${OAG_STOP_TIMEOUT_S:-30}
@@ -73,19 +75,14 @@ is_ours() {
      && "$cmdline" == *" --data $DATA/$id "* ]]
 }
 
-pid_of() {
-  local f="$DATA/$1.pid"
-  [[ -f "$f" ]] && cat "$f" || true
-}
-
-listening() {
-  (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null
+api_listening() {
+  listening "$(api_port "$1")"
 }
 
 start() {
   # Build once here, not in N launchers at the same time.
   "$OAG" --version >/dev/null
-  local k id pid port
+  local k id pid
   for ((k = 1; k <= N; k++)); do
     id=c$k
     pid=$(pid_of "$id")
@@ -93,77 +90,19 @@ start() {
       echo "$id: already running (pid $pid)"
       continue
     fi
-    for port in $(api_port "$k") $(raft_port "$k") $(http_port "$k"); do
-      if listening "$port"; then
-        echo "$0: port $port (for $id) is already in use by another process" >&2
-        exit 1
-      fi
-    done
+    refuse_busy_ports "$id" "$(api_port "$k")" "$(raft_port "$k")" "$(http_port "$k")"
     nohup "$OAG" coordinator --id "$id" --peers "$(peers)" \
       --api-port "$(api_port "$k")" --http-port "$(http_port "$k")" \
       --data "$DATA/$id" ${OAG_COORDINATOR_ARGS:-} >>"$DATA/$id.log" 2>&1 </dev/null &
     echo $! >"$DATA/$id.pid"
     echo "$id: started (pid $!, api $HOST:$(api_port "$k"), log $DATA/$id.log)"
   done
-  local deadline=$((SECONDS + START_TIMEOUT_S)) waiting
-  while :; do
-    waiting=""
-    for ((k = 1; k <= N; k++)); do
-      id=c$k
-      # A launcher not yet exec'd still looks like this script: alive counts as starting.
-      if ! kill -0 "$(pid_of "$id")" 2>/dev/null; then
-        echo "$0: $id exited during start; last lines of $DATA/$id.log:" >&2
-        tail -n 20 "$DATA/$id.log" >&2 || true
-        echo "$0: run '$0 stop --data $DATA' to stop the others" >&2
-        exit 1
-      fi
-      listening "$(api_port "$k")" || waiting+=" $id"
-    done
-    [[ -z "$waiting" ]] && break
-    if ((SECONDS >= deadline)); then
-      echo "$0: not listening after ${START_TIMEOUT_S}s:$waiting (see $DATA/*.log)" >&2
-      exit 1
-    fi
-    sleep 0.5
-  done
+  await_members c api_listening listening
   echo "cluster up: export OAG_ADDR=$(addresses)"
 }
 
 stop() {
-  local f id pid pids=()
-  shopt -s nullglob
-  for f in "$DATA"/c*.pid; do
-    id=$(basename "$f" .pid)
-    pid=$(cat "$f")
-    if is_ours "$pid" "$id"; then
-      kill -TERM "$pid" 2>/dev/null || true
-      pids+=("$pid:$id")
-      echo "$id: SIGTERM sent (pid $pid)"
-    else
-      echo "$id: not running"
-      rm -f "$f"
-    fi
-  done
-  local deadline=$((SECONDS + STOP_TIMEOUT_S)) left entry
-  while :; do
-    left=()
-    for entry in "${pids[@]+"${pids[@]}"}"; do
-      is_ours "${entry%%:*}" "${entry#*:}" && left+=("$entry")
-    done
-    ((${#left[@]} == 0)) && break
-    if ((SECONDS >= deadline)); then
-      for entry in "${left[@]}"; do
-        echo "${entry#*:}: still running after ${STOP_TIMEOUT_S}s, SIGKILL (pid ${entry%%:*})"
-        kill -KILL "${entry%%:*}" 2>/dev/null || true
-      done
-      break
-    fi
-    sleep 0.2
-  done
-  for entry in "${pids[@]+"${pids[@]}"}"; do
-    rm -f "$DATA/${entry#*:}.pid"
-  done
-  echo "stopped"
+  stop_members c
 }
 
 status() {

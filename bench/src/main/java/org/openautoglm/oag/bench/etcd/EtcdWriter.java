@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.openautoglm.oag.bench.BenchTarget;
 import org.openautoglm.oag.bench.etcd.v3.PutRequest;
+import org.openautoglm.oag.client.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +86,7 @@ final class EtcdWriter implements BenchTarget.Writer {
           }
         }
       }
-      long wait = backoff.nextNanos();
+      long wait = backoff.next().toNanos();
       if (System.nanoTime() + wait >= end) {
         break;
       }
