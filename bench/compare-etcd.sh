@@ -66,13 +66,11 @@ fi
 mkdir -p "$DATA"
 DATA="$(cd "$DATA" && pwd)"
 # Fresh clusters every time: the dirs are the scripts' own, nothing else is removed.
-for d in oag etcd; do
-  if [[ -e "$DATA/$d" ]]; then
-    "$ROOT/deploy/local-cluster.sh" stop --data "$DATA/oag" >/dev/null 2>&1 || true
-    "$ROOT/bench/etcd-cluster.sh" stop --data "$DATA/etcd" >/dev/null 2>&1 || true
-    rm -rf "${DATA:?}/$d"
-  fi
-done
+if [[ -e "$DATA/oag" || -e "$DATA/etcd" ]]; then
+  "$ROOT/deploy/local-cluster.sh" stop --data "$DATA/oag" >/dev/null 2>&1 || true
+  "$ROOT/bench/etcd-cluster.sh" stop --data "$DATA/etcd" >/dev/null 2>&1 || true
+  rm -rf "${DATA:?}/oag" "${DATA:?}/etcd"
+fi
 
 cleanup() {
   echo "compare: stopping both clusters" >&2

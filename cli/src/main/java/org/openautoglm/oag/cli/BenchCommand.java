@@ -147,7 +147,8 @@ final class BenchCommand {
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
-      Path found = script != null ? script : findScript(spec, target.kind.script);
+      Path found = script != null ? script
+          : findScript(spec, target.kind.script, "pass --script PATH");
       PrintWriter err = spec.commandLine().getErr();
       // Short backoff: the writers should find the new leader as soon as it exists.
       try (BenchTarget t = target.open(client, Duration.ofMillis(20), Duration.ofMillis(200))) {
@@ -182,8 +183,11 @@ final class BenchCommand {
     return f;
   }
 
-  /** {@code kind}'s script above the working directory, else above the installation. */
-  static Path findScript(CommandSpec spec, ClusterScript kind) {
+  /**
+   * {@code kind}'s script above the working directory, else above the installation; a usage
+   * error naming {@code remedy} (what the user can do instead) when neither has it.
+   */
+  static Path findScript(CommandSpec spec, ClusterScript kind, String remedy) {
     Path s = kind.find(Path.of(""));
     if (s == null) {
       try {
@@ -195,8 +199,7 @@ final class BenchCommand {
     }
     if (s == null) {
       throw new ParameterException(spec.commandLine(), "cannot find "
-          + kind.path() + " above " + Path.of("").toAbsolutePath()
-          + "; pass --script PATH");
+          + kind.path() + " above " + Path.of("").toAbsolutePath() + "; " + remedy);
     }
     return s;
   }

@@ -124,8 +124,9 @@ final class BenchCompareCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "Invalid value for option '--endpoints': " + e.getMessage());
     }
-    Path oagScript = BenchCommand.findScript(spec, ClusterScript.COORDINATOR);
-    Path etcdScript = BenchCommand.findScript(spec, ClusterScript.ETCD);
+    String remedy = "run it from the repository (bench/compare-etcd.sh does)";
+    Path oagScript = BenchCommand.findScript(spec, ClusterScript.COORDINATOR, remedy);
+    Path etcdScript = BenchCommand.findScript(spec, ClusterScript.ETCD, remedy);
     PrintWriter err = spec.commandLine().getErr();
     try (BenchTarget oag = new OagTarget(client.config().backoff(BACKOFF_MIN, BACKOFF_MAX).build());
         BenchTarget etcd = new EtcdTarget(etcdConfig)) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.openautoglm.oag.bench.FailoverReport;
@@ -146,22 +147,22 @@ public record ComparisonReport(
   public List<Target> targets() {
     Level top = top();
     List<Target> t = new ArrayList<>();
-    t.add(new Target(String.format(java.util.Locale.ROOT,
+    t.add(new Target(String.format(Locale.ROOT,
         "%s writes/s at %d clients >= %.1fx %s's", a, top.clients(), THROUGHPUT_TARGET, b),
-        String.format(java.util.Locale.ROOT, "%.2fx", top.ratio()),
+        String.format(Locale.ROOT, "%.2fx", top.ratio()),
         top.ratio() >= THROUGHPUT_TARGET));
-    t.add(new Target(String.format(java.util.Locale.ROOT, "%s p99 at %d clients <= %s's", a,
-        top.clients(), b), String.format(java.util.Locale.ROOT, "%.1f ms vs %.1f ms",
+    t.add(new Target(String.format(Locale.ROOT, "%s p99 at %d clients <= %s's", a,
+        top.clients(), b), String.format(Locale.ROOT, "%.1f ms vs %.1f ms",
         top.p99Ms(true), top.p99Ms(false)), top.p99Ms(true) <= top.p99Ms(false)));
     FailoverReport fa = failovers.get(a);
     FailoverReport fb = failovers.get(b);
     if (fa != null && fb != null && fa.medianMs() != null) {
       double ma = fa.medianMs();
       Double mb = fb.medianMs();
-      t.add(new Target(String.format(java.util.Locale.ROOT,
+      t.add(new Target(String.format(Locale.ROOT,
           "%s failover median <= %.1f s and <= %s's", a, FAILOVER_TARGET_MS / 1000, b),
-          String.format(java.util.Locale.ROOT, "%.2f s vs %s", ma / 1000,
-              mb == null ? "none" : String.format(java.util.Locale.ROOT, "%.2f s", mb / 1000)),
+          String.format(Locale.ROOT, "%.2f s vs %s", ma / 1000,
+              mb == null ? "none" : String.format(Locale.ROOT, "%.2f s", mb / 1000)),
           ma <= FAILOVER_TARGET_MS && (mb == null || ma <= mb)));
     }
     t.add(new Target(a + " leader changes during load = 0", Integer.toString(leaderChanges(true)),
