@@ -1,0 +1,282 @@
+package org.openautoglm.oag.chaos.cluster;
+
+import static java.util.stream.Collectors.joining;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.openautoglm.oag.chaos.net.NetworkLab;
+
+/**
+ * The cluster under test: N coordinators as separate JVMs from the built {@link
+ * Distribution}, each with its own data directory and a small heap, optionally each in its
+ * own network namespace ({@link NetworkLab}) and optionally with a small disk ({@link
+ * SmallDisk}).
+ *
+ * <p>In a namespace every node uses the same ports (API 7070, Raft 7080, HTTP 8080) on its
+ * own address; on loopback each gets free ports. {@link #close()} ends every process this
+ * cluster started, by pid (paused ones are continued first), then unmounts and removes the
+ * namespaces; a shutdown hook does the same if the harness dies without closing.
+ *
+ * <p>Waiting is by condition, bounded: {@link #awaitReady}, {@link #awaitLeader}, {@link
+ * #awaitConverged}. Thread-safe.
+ */
+public final class ChaosCluster implements AutoCloseable {
+  private static final int API_PORT = 7070;
+  private static final int RAFT_PORT = 7080;
+  private static final int HTTP_PORT = 8080;
+
+  private final ClusterSpec spec;
+  private final NetworkLab network;
+  private final Map<String, CoordinatorProcess> nodes = new LinkedHashMap<>();
+  private final Map<String, SmallDisk> disks = new LinkedHashMap<>();
+  private final Thread cleanup = new Thread(this::destroy, "oag-chaos-cluster-cleanup");
+  private boolean closed;
+
+  private ChaosCluster(ClusterSpec spec, NetworkLab network) {
+    this.spec = spec;
+    this.network = network;
+  }
+
+  /** Starts every node and waits until they all answer and agree on a leader. */
+  public static ChaosCluster start(ClusterSpec spec, Duration readyWithin) throws TimeoutException {
+    ChaosCluster c = launch(spec);
+    try {
+      c.awaitReady(readyWithin);
+    } catch (TimeoutException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  /** Starts every node without waiting for them. */
+  public static ChaosCluster launch(ClusterSpec spec) {
+    List<String> ids = spec.ids();
+    NetworkLab network = spec.isolatedNetwork() ? NetworkLab.create(ids) : null;
+    ChaosCluster c = new ChaosCluster(spec, network);
+    Runtime.getRuntime().addShutdownHook(c.cleanup);
+    try {
+      Files.createDirectories(spec.workDir());
+      c.create(Distribution.locate(), ids);
+      c.nodes.values().forEach(CoordinatorProcess::start);
+    } catch (IOException e) {
+      c.close();
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  private void create(Distribution dist, List<String> ids) {
+    Map<String, int[]> ports = new LinkedHashMap<>();
+    Map<String, String> hosts = new LinkedHashMap<>();
+    for (String id : ids) {
+      hosts.put(id, network != null ? network.address(id) : "127.0.0.1");
+      ports.put(id, network != null ? new int[] {API_PORT, RAFT_PORT, HTTP_PORT} : freePorts(3));
+    }
+    String peers = ids.stream()
+        .map(id -> id + "=" + hosts.get(id) + ":" + ports.get(id)[1] + ":" + ports.get(id)[0])
+        .collect(joining(","));
+    for (String id : ids) {
+      var dataDir = spec.workDir().resolve(id);
+      Long diskBytes = spec.smallDisks().get(id);
+      if (diskBytes != null) {
+        disks.put(id, SmallDisk.mount(dataDir, diskBytes));
+      }
+      List<String> args = new ArrayList<>(List.of("coordinator", "--id", id, "--peers", peers,
+          "--data", dataDir.toString(), "--http-port", Integer.toString(ports.get(id)[2])));
+      args.addAll(spec.coordinatorArgs());
+      List<String> argv = dist.command(spec.jvmOptions(), args);
+      if (network != null) {
+        argv = network.inNamespace(id, argv);
+      }
+      nodes.put(id, new CoordinatorProcess(id, hosts.get(id), ports.get(id)[0], dataDir,
+          spec.workDir().resolve(id + ".log"), argv));
+    }
+  }
+
+  public List<CoordinatorProcess> nodes() {
+    return List.copyOf(nodes.values());
+  }
+
+  public CoordinatorProcess node(String id) {
+    CoordinatorProcess n = nodes.get(id);
+    if (n == null) {
+      throw new IllegalArgumentException("no node '" + id + "'");
+    }
+    return n;
+  }
+
+  /** Every node's API address, comma-separated, for a client. */
+  public String clientAddresses() {
+    return nodes.values().stream().map(CoordinatorProcess::apiAddress).collect(joining(","));
+  }
+
+  /** The namespaces and firewall, when this cluster has them. */
+  public Optional<NetworkLab> network() {
+    return Optional.ofNullable(network);
+  }
+
+  /** The node's small disk, when the spec gave it one. */
+  public Optional<SmallDisk> disk(String id) {
+    return Optional.ofNullable(disks.get(id));
+  }
+
+  /** Each running, unpaused node's own view of itself, by id; nodes that do not answer are absent. */
+  public Map<String, NodeView> views() {
+    Map<String, NodeView> out = new TreeMap<>();
+    nodes.values().parallelStream().filter(n -> n.running() && !n.paused())
+        .forEach(n -> n.view().ifPresent(v -> {
+          synchronized (out) {
+            out.put(n.id(), v);
+          }
+        }));
+    return out;
+  }
+
+  /** Waits until every node answers and all of them name the same leader. */
+  public void awaitReady(Duration within) throws TimeoutException {
+    await(within, "every node up and agreeing on a leader", () -> {
+      Map<String, NodeView> v = views();
+      boolean ready = v.size() == nodes.size()
+          && v.values().stream().map(NodeView::leader).distinct().count() == 1
+          && !v.values().iterator().next().leader().isEmpty();
+      return ready ? Optional.of(true) : Optional.empty();
+    }, this::describe);
+  }
+
+  /**
+   * Waits for a node that leads in the highest term any node reports (a paused or cut-off
+   * old leader may still believe it leads in an older term).
+   */
+  public CoordinatorProcess awaitLeader(Duration within) throws TimeoutException {
+    return await(within, "a leader", () -> views().values().stream().filter(NodeView::leading)
+        .max(Comparator.comparingLong(NodeView::term)).map(v -> nodes.get(v.id())), this::describe);
+  }
+
+  /** Applied index and digest every node reported at the moment they all matched in index. */
+  public record Convergence(long appliedIndex, Map<String, String> digests) {
+    public boolean sameDigest() {
+      return digests.values().stream().distinct().count() == 1;
+    }
+  }
+
+  /**
+   * Waits until every node reports the same applied index, and returns the digests they
+   * reported at it (which a correct cluster has equal: callers check {@link
+   * Convergence#sameDigest()}).
+   */
+  public Convergence awaitConverged(Duration within) throws TimeoutException {
+    return await(within, "every node at the same applied index", () -> {
+      Map<String, NodeView> v = views();
+      if (v.size() != nodes.size()
+          || v.values().stream().map(NodeView::appliedIndex).distinct().count() != 1) {
+        return Optional.empty();
+      }
+      Map<String, String> digests = new TreeMap<>();
+      v.forEach((id, view) -> digests.put(id, view.digest()));
+      return Optional.of(new Convergence(v.values().iterator().next().appliedIndex(), digests));
+    }, this::describe);
+  }
+
+  /** One line per node: pid, role, term, applied index, digest (or why it did not answer). */
+  public String describe() {
+    Map<String, NodeView> v = views();
+    StringBuilder b = new StringBuilder();
+    for (CoordinatorProcess n : nodes.values()) {
+      NodeView view = v.get(n.id());
+      b.append(n.id()).append(" pid=").append(n.pid());
+      if (!n.running()) {
+        b.append(" not running");
+      } else if (n.paused()) {
+        b.append(" paused");
+      } else if (view == null) {
+        b.append(" not answering");
+      } else {
+        b.append(' ').append(view.role()).append(" term=").append(view.term())
+            .append(" applied=").append(view.appliedIndex()).append(" digest=").append(view.digest());
+      }
+      b.append('\n');
+    }
+    return b.toString();
+  }
+
+  private static <T> T await(Duration within, String what, Supplier<Optional<T>> probe,
+      Supplier<String> state) throws TimeoutException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      Optional<T> got = probe.get();
+      if (got.isPresent()) {
+        return got.get();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("no " + what + " within " + within + ":\n" + state.get());
+      }
+      try {
+        Thread.sleep(100); // poll interval of a bounded condition wait
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new TimeoutException("interrupted waiting for " + what);
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    destroy();
+    try {
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    } catch (IllegalStateException e) {
+      // shutting down already: the hook runs destroy() itself
+    }
+  }
+
+  private void destroy() {
+    nodes.values().parallelStream().forEach(CoordinatorProcess::destroy);
+    disks.values().forEach(SmallDisk::close);
+    if (network != null) {
+      network.close();
+    }
+  }
+
+  private static int[] freePorts(int n) {
+    int[] ports = new int[n];
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        held.add(s);
+        ports[i] = s.getLocalPort();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      for (ServerSocket s : held) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // closing a probe socket
+        }
+      }
+    }
+    return ports;
+  }
+}
