@@ -1,0 +1,33 @@
+package org.openautoglm.oag.chaos.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import org.openautoglm.oag.chaos.ChaosTestSupport;
+
+/**
+ * The short CI run of the leader-faults scenario (about 100 s of faults). Longer runs:
+ * {@code -Doag.chaos.duration=SECONDS -Doag.chaos.seed=N}, or {@code chaos-tests/run.sh}.
+ */
+class LeaderFaultsChaosTest {
+  @Test
+  void acknowledgedSubmitsSurviveLeaderKillsPausesAndPartitionsOnceEachAndReplicasConverge()
+      throws Exception {
+    long seed = Long.getLong("oag.chaos.seed", ThreadLocalRandom.current().nextLong(1, 1_000_000));
+    Duration duration = Duration.ofSeconds(Long.getLong("oag.chaos.duration", 100));
+    System.out.println("chaos: leader-faults seed=" + seed + " duration=" + duration);
+
+    ScenarioReport report = LeaderFaultsScenario.run(ScenarioConfig.of(seed, duration,
+        ChaosTestSupport.workDir(LeaderFaultsChaosTest.class), ChaosTestSupport.namespacesAvailable()));
+
+    System.out.println(report.table());
+    assertThat(report.faults().values().stream().mapToInt(Integer::intValue).sum())
+        .as("faults injected").isPositive();
+    assertThat(report.ok()).as("acknowledged submits").isPositive();
+    assertThat(report.lost()).as("lost acknowledged submits").isEmpty();
+    assertThat(report.duplicated()).as("request ids with more than one task").isEmpty();
+    assertThat(report.valid()).as(report.table()).isTrue();
+  }
+}
