@@ -1,14 +1,7 @@
 package org.openautoglm.oag.chaos.net;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler.Sharable;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -16,7 +9,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -25,7 +17,6 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,8 +51,6 @@ public final class LinkProxy implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LinkProxy.class);
 
   private static final int WORKER_THREADS = 2;
-  /** Delayed bytes of one direction beyond which it stops reading. */
-  private static final int DELAYED_HIGH_WATER = 1 << 20;
 
   private final InetSocketAddress target;
   private final RandomGenerator random; // guarded by itself: links on both workers draw from it
@@ -70,7 +59,7 @@ public final class LinkProxy implements AutoCloseable {
   /** Every open socket: the listener and both ends of each link; closed ones drop out. */
   private final ChannelGroup channels =
       new DefaultChannelGroup("oag-link-proxy", GlobalEventExecutor.INSTANCE);
-  private final Set<Link> links = ConcurrentHashMap.newKeySet();
+  private final Set<ProxiedLink> links = ConcurrentHashMap.newKeySet();
   private final AtomicLong resets = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Delay delay = Delay.NONE;
@@ -155,7 +144,7 @@ public final class LinkProxy implements AutoCloseable {
    */
   public void resetAll() {
     int count = 0;
-    for (Link link : links) {
+    for (ProxiedLink link : links) {
       if (link.reset()) {
         count++;
       }
@@ -200,19 +189,20 @@ public final class LinkProxy implements AutoCloseable {
   private void accept(SocketChannel inbound) {
     channels.add(inbound);
     if (refusing) {
-      resetNow(inbound);
+      ProxiedLink.resetNow(inbound);
       resets.incrementAndGet();
       return;
     }
     NioSocketChannel outbound = new NioSocketChannel();
     outbound.config().setAutoRead(false).setAllowHalfClosure(true).setTcpNoDelay(true);
     channels.add(outbound);
-    Link link = new Link(inbound, outbound);
+    ProxiedLink link = new ProxiedLink(inbound, outbound, target, this::nextDelayNanos);
     links.add(link);
     inbound.closeFuture().addListener(f -> links.remove(link));
     link.open();
   }
 
+  /** A chunk's delay under the current latency; called by the links of both workers. */
   private long nextDelayNanos() {
     Delay d = delay;
     if (d.jitterNanos() == 0) {
@@ -223,243 +213,18 @@ public final class LinkProxy implements AutoCloseable {
     }
   }
 
-  private static void resetNow(Channel channel) {
-    if (channel.isOpen()) {
-      channel.config().setOption(ChannelOption.SO_LINGER, 0);
-      channel.close();
-    }
-  }
-
   private static EventLoopGroup eventLoops(int threads, InetSocketAddress target, String role) {
     return new MultiThreadIoEventLoopGroup(threads,
         new DefaultThreadFactory("oag-link-proxy-" + target.getPort() + "-" + role, true),
         NioIoHandler.newFactory());
   }
 
-  private static String hostPort(InetSocketAddress address) {
+  static String hostPort(InetSocketAddress address) {
     return address == null ? "none" : address.getHostString() + ":" + address.getPort();
   }
 
   /** A chunk's delay: {@code base} plus a uniform draw from [0, jitter], in nanoseconds. */
   private record Delay(long baseNanos, long jitterNanos) {
     static final Delay NONE = new Delay(0, 0);
-  }
-
-  /** A chunk waiting out its latency, due at a {@link System#nanoTime()} value. */
-  private record Chunk(ByteBuf data, long dueNanos) {}
-
-  /** What a direction passes on once its delayed chunks are out. */
-  private enum Ending { NONE, SHUTDOWN_OUTPUT, CLOSE }
-
-  /**
-   * One proxied connection: the client's socket and ours to the target, both on the client
-   * socket's event loop, this handler in both pipelines; all its methods but {@link #reset()}
-   * run on that loop.
-   */
-  @Sharable
-  private final class Link extends ChannelInboundHandlerAdapter {
-    private final SocketChannel inbound;
-    private final SocketChannel outbound;
-    private final Direction up;
-    private final Direction down;
-    private final AtomicBoolean resetting = new AtomicBoolean();
-
-    Link(SocketChannel inbound, SocketChannel outbound) {
-      this.inbound = inbound;
-      this.outbound = outbound;
-      this.up = new Direction(inbound, outbound);
-      this.down = new Direction(outbound, inbound);
-    }
-
-    void open() {
-      inbound.pipeline().addLast(this);
-      outbound.pipeline().addLast(this);
-      inbound.eventLoop().register(outbound).addListener((ChannelFuture registered) -> {
-        if (registered.isSuccess()) {
-          outbound.connect(target).addListener((ChannelFuture done) -> connected(done));
-        } else {
-          resetNow(inbound);
-        }
-      });
-    }
-
-    private void connected(ChannelFuture connecting) {
-      if (!connecting.isSuccess()) {
-        // What the client would see had it connected to a node that then went away.
-        log.debug("event=link_proxy_target_unreachable target={} cause=\"{}\"",
-            hostPort(target), connecting.cause().toString());
-        resetNow(inbound);
-      } else if (!inbound.isActive()) {
-        outbound.close();
-      } else {
-        up.updateReading();
-        down.updateReading();
-      }
-    }
-
-    /** Resets both sockets unless that was done already; true if this call did it. */
-    boolean reset() {
-      if (!resetting.compareAndSet(false, true)) {
-        return false;
-      }
-      inbound.eventLoop().execute(() -> {
-        resetNow(inbound);
-        resetNow(outbound);
-      });
-      return true;
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      from(ctx.channel()).relay((ByteBuf) msg);
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-      into(ctx.channel()).updateReading();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-      if (event == ChannelInputShutdownEvent.INSTANCE) {
-        from(ctx.channel()).endWhenDrained(Ending.SHUTDOWN_OUTPUT);
-      }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      into(ctx.channel()).discard();
-      from(ctx.channel()).endWhenDrained(Ending.CLOSE);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      log.debug("event=link_proxy_link_failed side={} cause=\"{}\"",
-          ctx.channel() == inbound ? "client" : "target", cause.toString());
-      reset();
-    }
-
-    private Direction from(Channel channel) {
-      return channel == inbound ? up : down;
-    }
-
-    private Direction into(Channel channel) {
-      return channel == inbound ? down : up;
-    }
-  }
-
-  /**
-   * One direction of a link: chunks read from {@code from} are written to {@code to}, each once
-   * its delay is over and never before an earlier one. Runs on the link's event loop only.
-   */
-  private final class Direction {
-    private final SocketChannel from;
-    private final SocketChannel to;
-    private final ArrayDeque<Chunk> delayed = new ArrayDeque<>();
-    private long delayedBytes;
-    private long lastDueNanos;
-    private boolean drainScheduled;
-    private Ending ending = Ending.NONE;
-
-    Direction(SocketChannel from, SocketChannel to) {
-      this.from = from;
-      this.to = to;
-    }
-
-    void relay(ByteBuf data) {
-      if (!to.isActive()) {
-        data.release();
-        return;
-      }
-      long lag = nextDelayNanos();
-      if (lag == 0 && delayed.isEmpty()) {
-        to.writeAndFlush(data, to.voidPromise());
-        return;
-      }
-      long due = System.nanoTime() + lag;
-      if (due - lastDueNanos < 0) {
-        due = lastDueNanos; // a shorter draw must not overtake the chunk before it
-      }
-      lastDueNanos = due;
-      delayed.add(new Chunk(data, due));
-      delayedBytes += data.readableBytes();
-      scheduleDrain();
-      updateReading();
-    }
-
-    /** Reads from {@code from} only while {@code to} can take more. */
-    void updateReading() {
-      boolean read = to.isWritable() && delayedBytes < DELAYED_HIGH_WATER;
-      if (from.config().isAutoRead() != read) {
-        from.config().setAutoRead(read);
-      }
-    }
-
-    /** Passes {@code end} on to {@code to} once every delayed chunk has been written. */
-    void endWhenDrained(Ending end) {
-      if (end.compareTo(ending) > 0) {
-        ending = end;
-      }
-      if (delayed.isEmpty()) {
-        passOnEnding();
-      }
-    }
-
-    /** Drops the delayed chunks: {@code to} has closed. */
-    void discard() {
-      Chunk chunk;
-      while ((chunk = delayed.poll()) != null) {
-        chunk.data().release();
-      }
-      delayedBytes = 0;
-    }
-
-    private void scheduleDrain() {
-      if (drainScheduled) {
-        return;
-      }
-      drainScheduled = true;
-      long wait = delayed.element().dueNanos() - System.nanoTime();
-      from.eventLoop().schedule(this::drain, Math.max(0, wait), TimeUnit.NANOSECONDS);
-    }
-
-    private void drain() {
-      drainScheduled = false;
-      long now = System.nanoTime();
-      boolean wrote = false;
-      while (!delayed.isEmpty() && delayed.element().dueNanos() - now <= 0) {
-        Chunk chunk = delayed.remove();
-        delayedBytes -= chunk.data().readableBytes();
-        to.write(chunk.data(), to.voidPromise());
-        wrote = true;
-      }
-      if (wrote) {
-        to.flush();
-      }
-      if (delayed.isEmpty()) {
-        passOnEnding();
-      } else {
-        scheduleDrain();
-      }
-      updateReading();
-    }
-
-    private void passOnEnding() {
-      Ending end = ending;
-      ending = Ending.NONE;
-      // Shutting down or closing at once would drop what is still in to's outbound buffer.
-      switch (end) {
-        case NONE -> { }
-        case SHUTDOWN_OUTPUT -> to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
-          to.shutdownOutput();
-          if (from.isOutputShutdown()) {
-            from.close(); // both sides have half-closed: the link is over
-            to.close();
-          }
-        });
-        case CLOSE -> to.writeAndFlush(Unpooled.EMPTY_BUFFER)
-            .addListener(ChannelFutureListener.CLOSE);
-      }
-    }
   }
 }
