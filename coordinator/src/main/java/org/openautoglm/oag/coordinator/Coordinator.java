@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Coordinator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+  /** How long a fatal error may take to close the node before it reports itself stopped anyway. */
+  private static final Duration FATAL_CLOSE_BOUND = Duration.ofSeconds(15);
 
   private final CoordinatorConfig config;
   private final CoordinatorMeters meterSet;
@@ -226,6 +229,16 @@ public final class Coordinator implements AutoCloseable {
       Thread t = new Thread(() -> c.closeWith(false, error), "oag-fatal-close");
       t.setDaemon(true);
       t.start();
+      // Closing Ratis after a failed log write may never finish (its state machine updater
+      // can spin on the closed log): the node reports itself stopped after a bound anyway, so
+      // its process exits and a supervisor restarts it.
+      CompletableFuture.delayedExecutor(FATAL_CLOSE_BOUND.toMillis(), TimeUnit.MILLISECONDS)
+          .execute(() -> {
+            if (c.terminated.completeExceptionally(error)) {
+              LOG.error("event=fatal_close_timed_out node={} bound_ms={}", c.nodeId(),
+                  FATAL_CLOSE_BOUND.toMillis());
+            }
+          });
     }
 
     synchronized void started(Coordinator c) {

@@ -55,7 +55,11 @@ import org.slf4j.LoggerFactory;
  * and swaps it in while Ratis has the state machine paused.
  *
  * <p>An I/O failure in apply is fatal: the store may no longer match the
- * log, so {@code onFatal} is told and the node must stop.
+ * log, so {@code onFatal} is told and the node must stop. So is a failed
+ * Raft log write (a full disk, say): Ratis then never writes its log again,
+ * even once there is room, and the node would linger as a member that can
+ * neither vote for new entries nor catch up; stopping lets a supervisor see
+ * it and restart it.
  */
 final class CoordinatorStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorStateMachine.class);
@@ -260,6 +264,13 @@ final class CoordinatorStateMachine extends BaseStateMachine {
       lc.transition(LifeCycle.State.STARTING);
       lc.transition(LifeCycle.State.RUNNING);
     }
+  }
+
+  @Override
+  public void notifyLogFailed(Throwable cause, LogEntryProto failedEntry) {
+    LOG.error("event=log_write_failed node={} index={} fatal=true", nodeId,
+        failedEntry == null ? -1 : failedEntry.getIndex(), cause);
+    onFatal.accept(cause);
   }
 
   @Override
