@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Once any attempt of a write may have been applied, running out of budget throws
- * {@link IndeterminateException}; otherwise {@link UnavailableException}. Stateless apart
+ * {@link IndeterminateException}; otherwise {@link UnavailableException}. So does a later
+ * attempt that ends in an error other than the server's own verdict on the request
+ * (invalid argument, not found, failed precondition): an INTERNAL answer to the retry says
+ * nothing about whether the earlier attempt landed. Stateless apart
  * from the shared {@link Endpoints}; safe to use from many threads.
  */
 final class RetryLoop {
@@ -79,7 +82,7 @@ final class RetryLoop {
             new StatusMapper.Attempt(mutating, tracer.requestSent(), tracer.serverAnswered(),
                 config.clientId(), requestId));
         if (!err.retryable()) {
-          throw err;
+          throw s.maybeApplied && !definitive(err) ? indeterminate(method, requestId, s, err) : err;
         }
         s.last = err;
         s.answered = tracer.serverAnswered();
@@ -131,6 +134,17 @@ final class RetryLoop {
       endpoints.skip(address);
     }
     return true;
+  }
+
+  /** Errors that answer the request itself, whatever earlier attempts did (a deduplicated retry gets the original result). */
+  private static boolean definitive(OagException err) {
+    return err instanceof InvalidArgumentException || err instanceof NotFoundException
+        || err instanceof FailedPreconditionException;
+  }
+
+  private OagException indeterminate(String method, String requestId, State s, OagException last) {
+    s.last = last;
+    return giveUp(method, requestId, s);
   }
 
   private OagException giveUp(String method, String requestId, State s) {

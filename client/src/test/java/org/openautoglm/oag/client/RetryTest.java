@@ -83,6 +83,33 @@ class RetryTest extends ClientTestSupport {
   }
 
   @Test
+  void anInternalErrorAfterAMaybeAppliedAttemptIsIndeterminate() throws Exception {
+    fake("n1")
+        .thenFail(Failure.with(Status.UNAVAILABLE.withDescription("leader lost mid-write"),
+            OagTrailers.INDETERMINATE, "true"))
+        .thenFail(Failure.of(Status.INTERNAL.withDescription("boom")));
+    CoordinatorClient client = client(config("n1"));
+
+    IndeterminateException e = assertThrows(IndeterminateException.class,
+        () -> client.submit(TaskSpec.command("true").toProto(), "req-8"));
+
+    assertEquals("req-8", e.requestId());
+    assertTrue(e.getMessage().contains("boom"), e.getMessage());
+  }
+
+  @Test
+  void theServersVerdictAfterAMaybeAppliedAttemptStandsAsIs() throws Exception {
+    fake("n1")
+        .thenFail(Failure.with(Status.UNAVAILABLE.withDescription("leader lost mid-write"),
+            OagTrailers.INDETERMINATE, "true"))
+        .thenFail(Failure.of(Status.FAILED_PRECONDITION.withDescription("task is finished")));
+    CoordinatorClient client = client(config("n1"));
+
+    assertThrows(FailedPreconditionException.class,
+        () -> client.submit(TaskSpec.command("true").toProto(), "req-10"));
+  }
+
+  @Test
   void plainUnavailableUntilTheBudgetRunsOutIsUnavailableNotIndeterminate() throws Exception {
     fake("n1").alwaysFail(Failure.of(Status.UNAVAILABLE.withDescription("no leader")));
     CoordinatorClient client = client(config("n1").retryBudget(Duration.ofSeconds(5)));
