@@ -6,7 +6,8 @@
 #
 # Defaults: a random seed (printed), 300 s of faults, chaos-tests/target/chaos/run-SEED-TIME.
 # Partitions need root (network namespaces and iptables); elsewhere they are skipped, with a
-# message. Exit code: 0 every check passed, 1 a check failed, 2 bad arguments.
+# message. Exit code: 0 every check passed, 1 a check failed (or the build did), 2 bad
+# arguments, 3 the run failed before its checks. At most 1800 s of faults.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"

@@ -4,6 +4,7 @@ import static java.util.stream.Collectors.joining;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -14,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.openautoglm.oag.chaos.net.NetworkLab;
@@ -27,14 +31,17 @@ import org.openautoglm.oag.chaos.net.NetworkLab;
  * <p>In a namespace every node uses the same ports (API 7070, Raft 7080, HTTP 8080) on its
  * own address; on loopback each gets free ports. {@link #close()} ends every process this
  * cluster started, by pid (paused ones are continued first), then unmounts and removes the
- * namespaces; a shutdown hook does the same if the harness dies without closing.
+ * namespaces; a shutdown hook does the same when the harness JVM exits without closing. A
+ * harness killed with SIGKILL runs no hook: the next run ends the JVMs it left in namespaces
+ * (see {@link NetworkLab}).
  *
  * <p>Waiting is by condition, bounded: {@link #awaitReady}, {@link #awaitLeader}, {@link
  * #awaitConverged}. Thread-safe.
  */
 public final class ChaosCluster implements AutoCloseable {
   private static final int API_PORT = 7070;
-  private static final int RAFT_PORT = 7080;
+  /** Every node's Raft port when it runs in a namespace. */
+  public static final int RAFT_PORT = 7080;
   private static final int HTTP_PORT = 8080;
 
   private final ClusterSpec spec;
@@ -42,6 +49,12 @@ public final class ChaosCluster implements AutoCloseable {
   private final Map<String, CoordinatorProcess> nodes = new LinkedHashMap<>();
   private final Map<String, SmallDisk> disks = new LinkedHashMap<>();
   private final Thread cleanup = new Thread(this::destroy, "oag-chaos-cluster-cleanup");
+  /** Asks the nodes for their status in parallel (each call may wait on a peer that is down). */
+  private final ExecutorService statusCalls = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "oag-chaos-status");
+    t.setDaemon(true);
+    return t;
+  });
   private boolean closed;
 
   private ChaosCluster(ClusterSpec spec, NetworkLab network) {
@@ -138,13 +151,14 @@ public final class ChaosCluster implements AutoCloseable {
 
   /** Each running, unpaused node's own view of itself, by id; nodes that do not answer are absent. */
   public Map<String, NodeView> views() {
+    Map<String, CompletableFuture<Optional<NodeView>>> asked = new TreeMap<>();
+    for (CoordinatorProcess n : nodes.values()) {
+      if (n.running() && !n.paused()) {
+        asked.put(n.id(), CompletableFuture.supplyAsync(n::view, statusCalls));
+      }
+    }
     Map<String, NodeView> out = new TreeMap<>();
-    nodes.values().parallelStream().filter(n -> n.running() && !n.paused())
-        .forEach(n -> n.view().ifPresent(v -> {
-          synchronized (out) {
-            out.put(n.id(), v);
-          }
-        }));
+    asked.forEach((id, view) -> view.join().ifPresent(v -> out.put(id, v)));
     return out;
   }
 
@@ -249,12 +263,42 @@ public final class ChaosCluster implements AutoCloseable {
     }
   }
 
+  /** Ends every node, unmounts, removes the namespaces: each step runs even when one before it failed. */
   private void destroy() {
-    nodes.values().parallelStream().forEach(CoordinatorProcess::destroy);
-    disks.values().forEach(SmallDisk::close);
-    if (network != null) {
-      network.close();
+    RuntimeException failure = null;
+    for (CoordinatorProcess n : nodes.values()) {
+      try {
+        n.destroy();
+      } catch (RuntimeException e) {
+        failure = addTo(failure, e);
+      }
     }
+    for (SmallDisk d : disks.values()) {
+      try {
+        d.close();
+      } catch (RuntimeException e) {
+        failure = addTo(failure, e);
+      }
+    }
+    try {
+      if (network != null) {
+        network.close();
+      }
+    } catch (RuntimeException e) {
+      failure = addTo(failure, e);
+    }
+    statusCalls.shutdownNow();
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static RuntimeException addTo(RuntimeException first, RuntimeException next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
   }
 
   private static int[] freePorts(int n) {
@@ -262,7 +306,7 @@ public final class ChaosCluster implements AutoCloseable {
     List<ServerSocket> held = new ArrayList<>();
     try {
       for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         held.add(s);
         ports[i] = s.getLocalPort();
       }

@@ -1,9 +1,11 @@
 package org.openautoglm.oag.chaos.cluster;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * What cluster to start: how many coordinators, where their data and logs go, whether each
@@ -40,16 +42,12 @@ public record ClusterSpec(int coordinators, Path workDir, boolean isolatedNetwor
   }
 
   public ClusterSpec withSmallDisk(String node, long bytes) {
-    Map<String, Long> disks = new java.util.HashMap<>(smallDisks);
+    Map<String, Long> disks = new HashMap<>(smallDisks);
     disks.put(node, bytes);
     return new ClusterSpec(coordinators, workDir, isolatedNetwork, jvmOptions, coordinatorArgs, disks);
   }
 
-  public ClusterSpec withCoordinatorArgs(List<String> args) {
-    return new ClusterSpec(coordinators, workDir, isolatedNetwork, jvmOptions, args, smallDisks);
-  }
-
   List<String> ids() {
-    return java.util.stream.IntStream.rangeClosed(1, coordinators).mapToObj(k -> "c" + k).toList();
+    return IntStream.rangeClosed(1, coordinators).mapToObj(k -> "c" + k).toList();
   }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.openautoglm.oag.api.v1.ClusterStatus;
@@ -37,7 +38,6 @@ public final class CoordinatorProcess {
   private final CoordinatorClient self;
   private Process process;
   private boolean paused;
-  private int starts;
 
   CoordinatorProcess(String id, String host, int apiPort, Path dataDir, Path logFile, List<String> argv) {
     this.id = id;
@@ -72,11 +72,6 @@ public final class CoordinatorProcess {
     return logFile;
   }
 
-  /** How many times this node was started. */
-  public synchronized int starts() {
-    return starts;
-  }
-
   /** Starts the JVM; the node must not be running. */
   public synchronized void start() {
     if (running()) {
@@ -87,7 +82,6 @@ public final class CoordinatorProcess {
       process = new ProcessBuilder(argv).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
       paused = false;
-      starts++;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + id + ": " + String.join(" ", argv), e);
     }
@@ -99,6 +93,12 @@ public final class CoordinatorProcess {
 
   public synchronized boolean paused() {
     return running() && paused;
+  }
+
+  /** The exit code of the last process once it has exited; empty while it runs or before a start. */
+  public synchronized OptionalInt exitCode() {
+    return process == null || process.isAlive() ? OptionalInt.empty()
+        : OptionalInt.of(process.exitValue());
   }
 
   /** The pid of the current process, or -1 when none was started. */
@@ -113,28 +113,6 @@ public final class CoordinatorProcess {
     }
     process.destroyForcibly();
     awaitExit();
-  }
-
-  /**
-   * SIGTERM (the node hands leadership over and closes), then SIGKILL when it has not exited
-   * within 30 s.
-   */
-  public synchronized void stop() {
-    if (!running()) {
-      return;
-    }
-    if (paused) {
-      resume();
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        kill();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      kill();
-    }
   }
 
   /** SIGSTOP: the JVM freezes with its sockets open, like a long GC pause or a stalled VM. */
@@ -187,11 +165,14 @@ public final class CoordinatorProcess {
 
   /** Ends the process (SIGCONT first if paused, then SIGKILL) and releases the status client. */
   synchronized void destroy() {
-    if (running() && paused) {
-      Commands.run("kill", "-CONT", Long.toString(process.pid()));
+    try {
+      if (running() && paused) {
+        Commands.run("kill", "-CONT", Long.toString(process.pid()));
+      }
+      kill();
+    } finally {
+      self.close();
     }
-    kill();
-    self.close();
   }
 
   private void awaitExit() {

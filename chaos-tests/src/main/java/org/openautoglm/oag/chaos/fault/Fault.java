@@ -1,13 +1,21 @@
 package org.openautoglm.oag.chaos.fault;
 
+import java.time.Duration;
 import org.openautoglm.oag.chaos.cluster.ChaosCluster;
 
 /**
  * One kind of fault the nemesis can inject into a {@link ChaosCluster} and later heal. A
  * fault picks its target when injected (the leader at that moment, say), so the same fault
  * can be injected many times.
+ *
+ * <p>Contract: {@link #inject} either puts the fault fully in effect and returns its {@link
+ * Injection}, or throws and leaves nothing in effect (a partition that failed halfway is
+ * healed before the exception leaves). Faults are used from one thread at a time.
  */
 public interface Fault {
+  /** How long a fault waits for a leader to aim at (one may be being elected). */
+  Duration FIND_LEADER = Duration.ofSeconds(30);
+
   /** A short stable name, as recorded in the history and the report: {@code kill-leader}. */
   String name();
 
@@ -23,6 +31,38 @@ public interface Fault {
     void heal() throws Exception;
   }
 
+  /** What injects a fault. */
+  @FunctionalInterface
+  interface Injector {
+    Injection inject(ChaosCluster cluster) throws Exception;
+  }
+
+  /** What undoes an injection. */
+  @FunctionalInterface
+  interface HealAction {
+    void run() throws Exception;
+  }
+
+  /** A fault named {@code name} that {@code injector} injects. */
+  static Fault of(String name, Injector injector) {
+    return new Fault() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Injection inject(ChaosCluster cluster) throws Exception {
+        return injector.inject(cluster);
+      }
+
+      @Override
+      public String toString() {
+        return name;
+      }
+    };
+  }
+
   static Injection injection(String target, HealAction heal) {
     return new Injection() {
       @Override
@@ -35,11 +75,5 @@ public interface Fault {
         heal.run();
       }
     };
-  }
-
-  /** What undoes an injection. */
-  @FunctionalInterface
-  interface HealAction {
-    void run() throws Exception;
   }
 }

@@ -1,6 +1,8 @@
 package org.openautoglm.oag.chaos.fault;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -12,17 +14,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Injects faults into a cluster on a seeded random schedule: pick a fault, inject it, hold
- * it, heal it, stay quiet, repeat until the time is up. One fault at a time, each healed
- * before the next, so every inject in the history has its heal. Inject and heal are recorded
- * as nemesis ops in the {@link History}.
+ * Injects faults into a cluster on a seeded schedule: in rounds, each fault once per round
+ * in a shuffled order; each is injected, held, healed, then the cluster is left quiet. One
+ * fault at a time, each healed before the next, so every inject in the history has its heal.
+ * Inject and heal are recorded as nemesis ops in the {@link History}; a fault that could not
+ * be injected (no leader to aim at, say) is recorded with phase {@value #NOT_INJECTED} and
+ * counted, so a run where faults silently fail to happen does not pass for a tested one.
  *
- * <p>The same seed picks the same faults and the same hold and quiet times; what a fault hits
- * (the leader then) depends on the run. Runs on the calling thread; bounded by {@code
- * duration} plus one hold and heal.
+ * <p>The same seed gives the same order and the same hold and quiet times; what a fault hits
+ * (the leader then) depends on the run. Runs on the calling thread. It starts no fault after
+ * {@code duration}; the last one still takes its hold, heal and quiet time, and a fault's
+ * search for a leader ({@link Fault#FIND_LEADER}) or a kill's wait for the exit may add to
+ * that.
  */
 public final class Nemesis {
   private static final Logger log = LoggerFactory.getLogger(Nemesis.class);
+  /** The history phase of a fault that could not be injected. */
+  public static final String NOT_INJECTED = "not-injected";
 
   private final ChaosCluster cluster;
   private final History history;
@@ -50,21 +58,35 @@ public final class Nemesis {
     this.schedule = schedule;
   }
 
-  /** Injects faults until {@code duration} has passed; returns how often each was injected. */
-  public Map<String, Integer> run(Duration duration) throws InterruptedException {
+  /** What a run injected: how often each fault was, and how many injections failed. */
+  public record Injected(Map<String, Integer> byFault, int failed) {
+    public int total() {
+      return byFault.values().stream().mapToInt(Integer::intValue).sum();
+    }
+  }
+
+  /** Injects faults until {@code duration} has passed. */
+  public Injected run(Duration duration) throws InterruptedException {
     Map<String, Integer> injected = new TreeMap<>();
     faults.forEach(f -> injected.put(f.name(), 0));
+    int failed = 0;
+    List<Fault> round = new ArrayList<>();
     long end = System.nanoTime() + duration.toNanos();
     while (System.nanoTime() < end) {
-      Fault fault = faults.get(random.nextInt(faults.size()));
+      if (round.isEmpty()) {
+        round.addAll(faults);
+        Collections.shuffle(round, random);
+      }
+      Fault fault = round.remove(round.size() - 1);
       Duration hold = between(schedule.holdMin(), schedule.holdMax());
       Duration quiet = between(schedule.quietMin(), schedule.quietMax());
       Fault.Injection injection;
       try {
         injection = fault.inject(cluster);
       } catch (Exception e) {
-        // No leader to hit, say: the cluster is still recovering from the last fault.
         log.warn("event=fault_not_injected fault={} reason={}", fault.name(), e.toString());
+        history.nemesis(fault.name(), "-", NOT_INJECTED);
+        failed++;
         Thread.sleep(quiet.toMillis());
         continue;
       }
@@ -76,7 +98,7 @@ public final class Nemesis {
       heal(fault, injection);
       Thread.sleep(quiet.toMillis());
     }
-    return injected;
+    return new Injected(injected, failed);
   }
 
   private void heal(Fault fault, Fault.Injection injection) {

@@ -1,6 +1,5 @@
 package org.openautoglm.oag.chaos.fault;
 
-import java.time.Duration;
 import java.util.List;
 import org.openautoglm.oag.chaos.cluster.ChaosCluster;
 import org.openautoglm.oag.chaos.cluster.CoordinatorProcess;
@@ -13,33 +12,23 @@ import org.openautoglm.oag.chaos.net.NetworkLab;
  * the case where a deposed leader must not acknowledge anything.
  */
 public final class NetworkFaults {
-  private static final Duration FIND_LEADER = Duration.ofSeconds(30);
-
   private NetworkFaults() {}
 
   /** Cuts the current leader from every other coordinator (majority/minority split); heal removes every rule. */
   public static Fault isolateLeader() {
-    return new Fault() {
-      @Override
-      public String name() {
-        return "partition-leader";
-      }
-
-      @Override
-      public Fault.Injection inject(ChaosCluster cluster) throws Exception {
-        Firewall firewall = firewall(cluster);
-        CoordinatorProcess leader = cluster.awaitLeader(FIND_LEADER);
+    return Fault.of("partition-leader", cluster -> {
+      Firewall firewall = firewall(cluster);
+      CoordinatorProcess leader = cluster.awaitLeader(Fault.FIND_LEADER);
+      try {
         firewall.isolate(leader.id());
-        List<String> rest = cluster.nodes().stream().map(CoordinatorProcess::id)
-            .filter(id -> !id.equals(leader.id())).toList();
-        return Fault.injection(leader.id() + "|" + String.join(",", rest), firewall::heal);
+      } catch (RuntimeException e) {
+        firewall.heal();   // nothing half-cut stays in effect
+        throw e;
       }
-
-      @Override
-      public String toString() {
-        return name();
-      }
-    };
+      List<String> rest = cluster.nodes().stream().map(CoordinatorProcess::id)
+          .filter(id -> !id.equals(leader.id())).toList();
+      return Fault.injection(leader.id() + "|" + String.join(",", rest), firewall::heal);
+    });
   }
 
   private static Firewall firewall(ChaosCluster cluster) {

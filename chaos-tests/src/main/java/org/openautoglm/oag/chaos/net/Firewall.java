@@ -1,5 +1,6 @@
 package org.openautoglm.oag.chaos.net;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -80,11 +81,24 @@ public final class Firewall {
 
   /** Removes every rule this firewall added. */
   public synchronized void heal() {
+    List<String> failures = new ArrayList<>();
     for (String node : lab.nodes()) {
-      Commands.check(lab.inNamespace(node, List.of("iptables", "-w", "-F", "INPUT"))
-          .toArray(String[]::new));
+      Commands.Result r = Commands.run(lab.inNamespace(node, List.of("iptables", "-w", "-F", "INPUT")),
+          Duration.ofSeconds(20));
+      if (!r.ok()) {
+        failures.add(node + ": " + r.output());
+      }
     }
     dropped.clear();
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException("heal failed in " + failures);
+    }
+  }
+
+  /** The DROP rules in {@code node}'s namespace now, as iptables prints them (for checks). */
+  public List<String> rules(String node) {
+    return Commands.run(lab.inNamespace(node, List.of("iptables", "-w", "-S", "INPUT")), Duration.ofSeconds(20))
+        .output().lines().filter(l -> l.contains("DROP")).toList();
   }
 
   /** The links dropped now. */

@@ -24,7 +24,8 @@ import org.openautoglm.oag.chaos.Commands;
  * {@link #unavailable()} says why not when it cannot work.
  *
  * <p>Thread-safe. {@link #close()} removes the namespaces and the bridge; a shutdown hook does
- * the same for a lab that was never closed.
+ * the same for a lab that was never closed, and the next lab created removes what a harness
+ * killed with SIGKILL left (ending the processes in those namespaces).
  */
 public final class NetworkLab implements AutoCloseable {
   private static final Pattern OWNED_NETNS = Pattern.compile("^oag-(\\d+)[a-z]+-\\S+");
@@ -40,6 +41,7 @@ public final class NetworkLab implements AutoCloseable {
   private final Firewall firewall;
   private final Thread cleanup = new Thread(this::remove, "oag-chaos-netns-cleanup");
   private boolean closed;
+  private volatile boolean forwardRule;
 
   private NetworkLab(List<String> nodes) {
     long pid = ProcessHandle.current().pid();
@@ -87,6 +89,10 @@ public final class NetworkLab implements AutoCloseable {
     Commands.check("ip", "link", "add", bridge, "type", "bridge");
     Commands.check("ip", "addr", "add", hostAddress() + "/24", "dev", bridge);
     Commands.check("ip", "link", "set", bridge, "up");
+    // Where br_netfilter hands bridged frames to this namespace's FORWARD chain and its policy
+    // drops (as Docker sets it), traffic between the nodes would be lost: accept ours.
+    Commands.check("iptables", "-w", "-I", "FORWARD", "-i", bridge, "-o", bridge, "-j", "ACCEPT");
+    forwardRule = true;
     int k = 0;
     for (Map.Entry<String, String> e : namespaces.entrySet()) {
       String ns = e.getValue();
@@ -160,6 +166,10 @@ public final class NetworkLab implements AutoCloseable {
       Commands.run("ip", "netns", "del", ns);
     }
     Commands.run("ip", "link", "del", bridge);
+    if (forwardRule) {
+      Commands.run("iptables", "-w", "-D", "FORWARD", "-i", bridge, "-o", bridge, "-j", "ACCEPT");
+      forwardRule = false;
+    }
   }
 
   private static Optional<String> probe() {
@@ -193,12 +203,21 @@ public final class NetworkLab implements AutoCloseable {
     }
   }
 
-  /** Removes namespaces and links named for a pid that no longer runs (a killed earlier run). */
+  /**
+   * Removes what a harness killed with SIGKILL (which runs no shutdown hook) left behind: the
+   * processes in namespaces named for a pid that no longer runs (a harness started every
+   * process in its namespaces), then those namespaces and links.
+   */
   private static void removeLeftovers() {
     for (String line : Commands.run("ip", "netns", "list").output().split("\n")) {
       String name = line.split(" ")[0];
       Matcher m = OWNED_NETNS.matcher(name);
       if (m.matches() && !alive(m.group(1))) {
+        for (String pid : Commands.run("ip", "netns", "pids", name).output().split("\s+")) {
+          if (pid.matches("\\d+")) {
+            Commands.run("kill", "-KILL", pid);
+          }
+        }
         Commands.run("ip", "netns", "del", name);
       }
     }
@@ -219,7 +238,8 @@ public final class NetworkLab implements AutoCloseable {
 
   /** A /24 in 10.213.0.0/16 that no interface here has an address in, starting from a pid-derived guess. */
   private static int freeSubnet(long pid) {
-    String used = Commands.run("ip", "-4", "-o", "addr", "show").output();
+    String used = Commands.run("ip", "-4", "-o", "addr", "show").output() + "\n"
+        + Commands.run("ip", "-4", "route", "show").output().replaceAll("(?m)^", " ");
     for (int i = 0; i < 250; i++) {
       int s = (int) ((pid + i) % 250);
       if (!used.contains(" 10.213." + s + ".")) {

@@ -3,7 +3,6 @@ package org.openautoglm.oag.chaos.scenario;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.openautoglm.oag.chaos.check.RecoveryChecker;
 import org.openautoglm.oag.chaos.check.RecoveryResult;
 import org.openautoglm.oag.chaos.check.StoredTask;
@@ -62,7 +61,7 @@ public final class LeaderFaultsScenario {
       SubmitWorkload workload = new SubmitWorkload(cluster.clientAddresses(), history,
           config.clients(), config.opsPerSecond(), config.seed());
       workload.start();
-      Map<String, Integer> injected;
+      Nemesis.Injected injected;
       try {
         injected = new Nemesis(cluster, history, faults, config.seed(), Nemesis.Schedule.standard())
             .run(config.duration());
@@ -79,7 +78,7 @@ public final class LeaderFaultsScenario {
       RecoveryResult recovery = RecoveryChecker.check(ops, config.recoveryBound());
       log.info("event=scenario_checked {} {}", submits.summary(), recovery.summary());
       ScenarioReport report = new ScenarioReport(NAME, config.seed(), config.duration().toSeconds(),
-          network, injected, count(ops, OpType.OK), count(ops, OpType.FAIL), count(ops, OpType.INFO),
+          network, injected.byFault(), injected.failed(), count(ops, OpType.OK), count(ops, OpType.FAIL), count(ops, OpType.INFO),
           submits.invoked(), stored.size(), submits.lost(), submits.duplicated(),
           submits.failedButApplied(), submits.unexpected(), recovery.unrecovered(),
           recovery.p50().toMillis(), recovery.max().toMillis(), recovery.worstAfterHeal().toMillis(),

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
  *
  * @param network "namespaces", or "loopback (why)" when partitions were not possible
  * @param faults injections per fault name
+ * @param notInjected faults the nemesis tried and could not inject
  * @param ok client operations acknowledged
  * @param fail client operations that definitely failed
  * @param info client operations with an unknown outcome (retried with the same request id)
@@ -31,7 +32,7 @@ import java.util.stream.Collectors;
  * @param digests each replica's digest at {@code appliedIndex}
  */
 public record ScenarioReport(String scenario, long seed, long durationSeconds, String network,
-    Map<String, Integer> faults, long ok, long fail, long info, int requests, int stored,
+    Map<String, Integer> faults, int notInjected, long ok, long fail, long info, int requests, int stored,
     List<String> lost, List<String> duplicated, List<String> failedButApplied,
     List<String> unexpected, int unrecovered, long recoveryP50Ms, long recoveryMaxMs,
     long worstAfterHealMs, long recoveryBoundMs, List<String> afterHealViolations,
@@ -42,10 +43,11 @@ public record ScenarioReport(String scenario, long seed, long durationSeconds, S
     return !digests.isEmpty() && digests.values().stream().distinct().count() == 1;
   }
 
-  /** Every check passed. */
+  /** Faults were injected, writes were acknowledged, and every check passed. */
   @JsonProperty
   public boolean valid() {
-    return lost.isEmpty() && duplicated.isEmpty() && failedButApplied.isEmpty()
+    return faults.values().stream().mapToInt(Integer::intValue).sum() > 0 && ok > 0
+        && lost.isEmpty() && duplicated.isEmpty() && failedButApplied.isEmpty()
         && unexpected.isEmpty() && unrecovered == 0 && afterHealViolations.isEmpty() && converged();
   }
 
@@ -55,7 +57,7 @@ public record ScenarioReport(String scenario, long seed, long durationSeconds, S
     b.append("| scenario | seed | faults | ok / fail / info | lost | duplicated | recovery p50 / max | converged | result |\n");
     b.append("|---|---|---|---|---|---|---|---|---|\n");
     String faultList = faults.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
-        .collect(Collectors.joining(", "));
+        .collect(Collectors.joining(", ")) + (notInjected > 0 ? " (" + notInjected + " not injected)" : "");
     b.append(String.format("| %s (%d s, %s) | %d | %s | %d / %d / %d | %d | %d | %.2f s / %.2f s | %s at %d | %s |%n",
         scenario, durationSeconds, network, seed, faultList, ok, fail, info, lost.size(),
         duplicated.size(), recoveryP50Ms / 1000.0, recoveryMaxMs / 1000.0,

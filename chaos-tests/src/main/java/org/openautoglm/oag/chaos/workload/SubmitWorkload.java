@@ -13,15 +13,19 @@ import org.openautoglm.oag.chaos.check.SubmitChecker;
 import org.openautoglm.oag.chaos.history.History;
 import org.openautoglm.oag.client.ClientConfig;
 import org.openautoglm.oag.client.CoordinatorClient;
-import org.openautoglm.oag.client.IndeterminateException;
-import org.openautoglm.oag.client.OagException;
+import org.openautoglm.oag.client.FailedPreconditionException;
+import org.openautoglm.oag.client.InvalidArgumentException;
+import org.openautoglm.oag.client.NotFoundException;
 import org.openautoglm.oag.client.TaskSpec;
+import org.openautoglm.oag.client.UnavailableException;
 
 /**
  * Concurrent clients submitting tasks with request ids, each operation recorded in a {@link
  * History}: invoke, then ok (with the task id), fail (definitely not applied) or info (may
  * have been applied). An indeterminate submit is retried with the same request id, as a
- * careful user would, until it is acknowledged, fails or the workload stops. Every task
+ * careful user would, until it is acknowledged, fails or the workload stops. Only an
+ * answer that says the write did not happen (unavailable: no node took it; or the server's
+ * verdict on the request) is a fail; every other error is info. Every task
  * carries its request id in the {@value StoredTask#REQUEST_LABEL} label, so the final state
  * can be mapped back to requests.
  *
@@ -31,6 +35,9 @@ import org.openautoglm.oag.client.TaskSpec;
  * same seed submits the same ids. {@link #stop} ends every thread within a bound.
  */
 public final class SubmitWorkload implements AutoCloseable {
+  /** Between retries of an unknown outcome: the client has just spent its budget; let the cluster settle. */
+  private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
+
   private final String addresses;
   private final History history;
   private final int clients;
@@ -112,22 +119,28 @@ public final class SubmitWorkload implements AutoCloseable {
   /** Submits one request id until it is acknowledged or definitely failed, or the workload stops. */
   private void submitUntilSettled(CoordinatorClient client, int process, String requestId) {
     TaskSpec spec = TaskSpec.command("true").name("chaos").label(StoredTask.REQUEST_LABEL, requestId);
-    do {
+    while (true) {
       history.invoke(process, SubmitChecker.SUBMIT, requestId);
+      Task t;
       try {
-        Task t = client.submit(spec, requestId);
-        history.ok(process, SubmitChecker.SUBMIT, requestId, t.getId());
-        return;
-      } catch (IndeterminateException e) {
-        history.info(process, SubmitChecker.SUBMIT, requestId, brief(e));
-      } catch (OagException e) {
-        // Unavailable (no node took it) or refused by the server: not applied.
+        t = client.submit(spec, requestId);
+      } catch (UnavailableException | InvalidArgumentException | FailedPreconditionException
+          | NotFoundException e) {
+        // No node took it, or the server refused it: not applied.
         history.fail(process, SubmitChecker.SUBMIT, requestId, brief(e));
         return;
       } catch (RuntimeException e) {
+        // Indeterminate, or an error that does not say whether it landed.
         history.info(process, SubmitChecker.SUBMIT, requestId, brief(e));
+        if (!running) {
+          return;
+        }
+        LockSupport.parkNanos(RETRY_PAUSE.toNanos());
+        continue;
       }
-    } while (running);
+      history.ok(process, SubmitChecker.SUBMIT, requestId, t.getId());
+      return;
+    }
   }
 
   private static String brief(Exception e) {

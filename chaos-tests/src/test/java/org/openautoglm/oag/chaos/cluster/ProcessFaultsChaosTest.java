@@ -11,10 +11,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.openautoglm.oag.api.v1.Task;
 import org.openautoglm.oag.chaos.ChaosTestSupport;
 import org.openautoglm.oag.client.CoordinatorClient;
-import org.openautoglm.oag.client.TaskSpec;
 
 /**
  * Process faults on a real three-process cluster: kill -9 of the leader and of a follower,
@@ -24,7 +22,7 @@ import org.openautoglm.oag.client.TaskSpec;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProcessFaultsChaosTest {
-  private static final Duration WITHIN = Duration.ofSeconds(60);
+  private static final Duration WITHIN = ChaosTestSupport.WITHIN;
 
   private static ChaosCluster cluster;
   private static CoordinatorClient client;
@@ -101,18 +99,10 @@ class ProcessFaultsChaosTest {
   }
 
   private static void write(int n) {
-    for (int i = 0; i < n; i++) {
-      Task t = client.submit(TaskSpec.command("true").name("process-faults"));
-      acknowledged.add(t.getId());
-    }
+    ChaosTestSupport.write(client, "process-faults", n, acknowledged);
   }
 
   private static void assertConvergedWithEverythingAcknowledged() throws Exception {
-    cluster.awaitReady(WITHIN);
-    ChaosCluster.Convergence c = cluster.awaitConverged(WITHIN);
-    assertThat(c.sameDigest()).as("digests at applied index %d: %s", c.appliedIndex(), c.digests()).isTrue();
-    for (String id : acknowledged) {
-      assertThat(client.get(id).getId()).isEqualTo(id);
-    }
+    ChaosTestSupport.assertConvergedWithEverythingAcknowledged(cluster, client, acknowledged);
   }
 }

@@ -1,6 +1,7 @@
 package org.openautoglm.oag.chaos.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -30,7 +31,7 @@ import org.openautoglm.oag.client.TaskSpec;
  * nothing, because the client retries under the same request id.
  */
 class ClientLinkChaosTest {
-  private static final Duration WITHIN = Duration.ofSeconds(60);
+  private static final Duration WITHIN = ChaosTestSupport.WITHIN;
 
   private static ChaosCluster cluster;
   private static LinkProxy proxy;
@@ -86,11 +87,15 @@ class ClientLinkChaosTest {
         .map(id -> client.submit(TaskSpec.command("true").name("link-reset")
             .label(StoredTask.REQUEST_LABEL, id), id)).toList());
     long resetsBefore = proxy.resets();
-    while (!submits.isDone() && proxy.resets() - resetsBefore < 5) {
-      if (proxy.connections() > 0) {
-        proxy.resetAll();
+    // Five resets while the submits run, each once the client has reconnected.
+    for (int i = 0; i < 5; i++) {
+      long resets = proxy.resets();
+      await().atMost(WITHIN).until(() -> submits.isDone() || proxy.connections() > 0);
+      if (submits.isDone()) {
+        break;
       }
-      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+      proxy.resetAll();
+      await().atMost(WITHIN).until(() -> proxy.resets() > resets);
     }
     List<Task> acknowledged = submits.join();
 

@@ -174,7 +174,8 @@ class LinkProxyTest {
     byte[] chunk = new byte[64 << 10];
     try (LoopbackServer firehose = new LoopbackServer(socket -> {
       OutputStream out = socket.getOutputStream();
-      while (true) {
+      // Bounded: far past where backpressure must stop it, and the test fails long before.
+      for (long sent = 0; sent < 256L << 20; sent += chunk.length) {
         out.write(chunk);
         written.addAndGet(chunk.length);
       }
