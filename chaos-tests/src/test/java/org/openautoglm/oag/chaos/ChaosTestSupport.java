@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import org.openautoglm.oag.chaos.cluster.ChaosCluster;
+import org.openautoglm.oag.chaos.cluster.Convergence;
 import org.openautoglm.oag.chaos.net.NetworkLab;
 import org.openautoglm.oag.client.ClientConfig;
 import org.openautoglm.oag.client.CoordinatorClient;
@@ -52,10 +53,31 @@ public final class ChaosTestSupport {
   public static void assertConvergedWithEverythingAcknowledged(ChaosCluster cluster,
       CoordinatorClient client, Collection<String> acknowledged) throws Exception {
     cluster.awaitReady(WITHIN);
-    ChaosCluster.Convergence c = cluster.awaitConverged(WITHIN);
+    Convergence c = cluster.awaitConverged(WITHIN);
     assertThat(c.sameDigest()).as("digests at applied index %d: %s", c.appliedIndex(), c.digests()).isTrue();
     for (String id : acknowledged) {
       assertThat(client.get(id).getId()).isEqualTo(id);
+    }
+  }
+
+  /** Closes each of {@code resources} that is not null, in order, even when one fails. */
+  public static void closeAll(AutoCloseable... resources) throws Exception {
+    Exception first = null;
+    for (AutoCloseable r : resources) {
+      try {
+        if (r != null) {
+          r.close();
+        }
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
     }
   }
 

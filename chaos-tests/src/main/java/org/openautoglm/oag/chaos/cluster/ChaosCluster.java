@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import org.openautoglm.oag.chaos.net.NetworkLab;
 
 /**
@@ -164,7 +163,7 @@ public final class ChaosCluster implements AutoCloseable {
 
   /** Waits until every node answers and all of them name the same leader. */
   public void awaitReady(Duration within) throws TimeoutException {
-    await(within, "every node up and agreeing on a leader", () -> {
+    Conditions.await(within, "every node up and agreeing on a leader", () -> {
       Map<String, NodeView> v = views();
       boolean ready = v.size() == nodes.size()
           && v.values().stream().map(NodeView::leader).distinct().count() == 1
@@ -178,15 +177,8 @@ public final class ChaosCluster implements AutoCloseable {
    * old leader may still believe it leads in an older term).
    */
   public CoordinatorProcess awaitLeader(Duration within) throws TimeoutException {
-    return await(within, "a leader", () -> views().values().stream().filter(NodeView::leading)
+    return Conditions.await(within, "a leader", () -> views().values().stream().filter(NodeView::leading)
         .max(Comparator.comparingLong(NodeView::term)).map(v -> nodes.get(v.id())), this::describe);
-  }
-
-  /** Applied index and digest every node reported at the moment they all matched in index. */
-  public record Convergence(long appliedIndex, Map<String, String> digests) {
-    public boolean sameDigest() {
-      return digests.values().stream().distinct().count() == 1;
-    }
   }
 
   /**
@@ -195,7 +187,7 @@ public final class ChaosCluster implements AutoCloseable {
    * Convergence#sameDigest()}).
    */
   public Convergence awaitConverged(Duration within) throws TimeoutException {
-    return await(within, "every node at the same applied index", () -> {
+    return Conditions.await(within, "every node at the same applied index", () -> {
       Map<String, NodeView> v = views();
       if (v.size() != nodes.size()
           || v.values().stream().map(NodeView::appliedIndex).distinct().count() != 1) {
@@ -227,26 +219,6 @@ public final class ChaosCluster implements AutoCloseable {
       b.append('\n');
     }
     return b.toString();
-  }
-
-  private static <T> T await(Duration within, String what, Supplier<Optional<T>> probe,
-      Supplier<String> state) throws TimeoutException {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (true) {
-      Optional<T> got = probe.get();
-      if (got.isPresent()) {
-        return got.get();
-      }
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException("no " + what + " within " + within + ":\n" + state.get());
-      }
-      try {
-        Thread.sleep(100); // poll interval of a bounded condition wait
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new TimeoutException("interrupted waiting for " + what);
-      }
-    }
   }
 
   @Override

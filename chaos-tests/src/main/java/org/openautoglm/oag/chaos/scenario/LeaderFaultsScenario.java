@@ -9,6 +9,7 @@ import org.openautoglm.oag.chaos.check.StoredTask;
 import org.openautoglm.oag.chaos.check.SubmitChecker;
 import org.openautoglm.oag.chaos.check.SubmitResult;
 import org.openautoglm.oag.chaos.cluster.ChaosCluster;
+import org.openautoglm.oag.chaos.cluster.Convergence;
 import org.openautoglm.oag.chaos.cluster.ClusterSpec;
 import org.openautoglm.oag.chaos.fault.Fault;
 import org.openautoglm.oag.chaos.fault.Nemesis;
@@ -71,7 +72,7 @@ public final class LeaderFaultsScenario {
         workload.stop(Duration.ofSeconds(30));
       }
       cluster.awaitReady(CLUSTER_WITHIN);
-      ChaosCluster.Convergence convergence = cluster.awaitConverged(CLUSTER_WITHIN);
+      Convergence convergence = cluster.awaitConverged(CLUSTER_WITHIN);
       List<StoredTask> stored = finalState(cluster);
       List<Op> ops = history.ops();
       SubmitResult submits = SubmitChecker.check(ops, stored);

@@ -65,13 +65,8 @@ class DiskFullChaosTest {
   }
 
   @AfterAll
-  static void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
+  static void stop() throws Exception {
+    ChaosTestSupport.closeAll(client, cluster);
   }
 
   @Test

@@ -36,13 +36,8 @@ class ProcessFaultsChaosTest {
   }
 
   @AfterAll
-  static void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
+  static void stop() throws Exception {
+    ChaosTestSupport.closeAll(client, cluster);
   }
 
   @Test

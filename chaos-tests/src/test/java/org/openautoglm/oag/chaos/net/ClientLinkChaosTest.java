@@ -50,16 +50,8 @@ class ClientLinkChaosTest {
   }
 
   @AfterAll
-  static void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
+  static void stop() throws Exception {
+    ChaosTestSupport.closeAll(client, proxy, cluster);
   }
 
   @Test

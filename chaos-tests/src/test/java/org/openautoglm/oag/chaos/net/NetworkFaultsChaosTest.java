@@ -44,13 +44,8 @@ class NetworkFaultsChaosTest {
   }
 
   @AfterAll
-  static void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
+  static void stop() throws Exception {
+    ChaosTestSupport.closeAll(client, cluster);
   }
 
   @AfterEach
