@@ -6,6 +6,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -43,8 +45,9 @@ public final class MiniCluster implements AutoCloseable {
 
   public static MiniCluster start(Path root, int size, UnaryOperator<CoordinatorConfig.Builder> tweak) {
     List<PeerAddress> peers = new ArrayList<>();
+    int[] ports = freePorts(2 * size);
     for (int i = 1; i <= size; i++) {
-      peers.add(new PeerAddress("c" + i, "127.0.0.1", freePort(), freePort()));
+      peers.add(new PeerAddress("c" + i, "127.0.0.1", ports[2 * i - 2], ports[2 * i - 1]));
     }
     MiniCluster cluster = new MiniCluster(root, List.copyOf(peers), tweak);
     for (int i = 0; i < size; i++) {
@@ -53,12 +56,38 @@ public final class MiniCluster implements AutoCloseable {
     return cluster;
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /**
+   * Distinct ports that were free a moment ago, below Linux's ephemeral range (32768 and up):
+   * a port taken from that range could be handed out again as the source port of an outgoing
+   * connection (this JVM's own gRPC and Ratis clients) before a node binds it, or restarts on it.
+   */
+  static int[] freePorts(int n) {
+    int[] ports = new int[n];
+    List<ServerSocket> held = new ArrayList<>();
+    Random random = new Random();
+    try {
+      for (int i = 0, tries = 0; i < n; tries++) {
+        if (tries > 10_000) {
+          throw new IllegalStateException("no free port in 20000-32767");
+        }
+        int port = 20_000 + random.nextInt(12_768);
+        try {
+          held.add(new ServerSocket(port, 1, InetAddress.getLoopbackAddress()));
+          ports[i++] = port;
+        } catch (IOException taken) {
+          // in use: try another
+        }
+      }
+    } finally {
+      for (ServerSocket s : held) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // a probe socket
+        }
+      }
     }
+    return ports;
   }
 
   public int size() {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -273,23 +274,33 @@ public final class ChaosCluster implements AutoCloseable {
     return first;
   }
 
+  /**
+   * Distinct ports free a moment ago, below Linux's ephemeral range (32768 and up), so that no
+   * outgoing connection's source port takes one before a node binds it or restarts on it.
+   */
   private static int[] freePorts(int n) {
     int[] ports = new int[n];
     List<ServerSocket> held = new ArrayList<>();
+    Random random = new Random();
     try {
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        held.add(s);
-        ports[i] = s.getLocalPort();
+      for (int i = 0, tries = 0; i < n; tries++) {
+        if (tries > 10_000) {
+          throw new IllegalStateException("no free port in 20000-32767");
+        }
+        int port = 20_000 + random.nextInt(12_768);
+        try {
+          held.add(new ServerSocket(port, 1, InetAddress.getLoopbackAddress()));
+          ports[i++] = port;
+        } catch (IOException taken) {
+          // in use: try another
+        }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     } finally {
       for (ServerSocket s : held) {
         try {
           s.close();
         } catch (IOException ignored) {
-          // closing a probe socket
+          // a probe socket
         }
       }
     }
