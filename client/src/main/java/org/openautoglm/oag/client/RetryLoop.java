@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@link IndeterminateException}; otherwise {@link UnavailableException}. So does a later
  * attempt that ends in an error other than the server's own verdict on the request
  * (invalid argument, not found, failed precondition): an INTERNAL answer to the retry says
- * nothing about whether the earlier attempt landed. Stateless apart
- * from the shared {@link Endpoints}; safe to use from many threads.
+ * nothing about whether the earlier attempt landed. Stateless apart from the shared {@link
+ * Endpoints}; safe to use from many threads.
  */
 final class RetryLoop {
   private static final Logger log = LoggerFactory.getLogger(RetryLoop.class);
@@ -136,7 +136,10 @@ final class RetryLoop {
     return true;
   }
 
-  /** Errors that answer the request itself, whatever earlier attempts did (a deduplicated retry gets the original result). */
+  /**
+   * Errors that answer the request itself, whatever earlier attempts did: a retry that the
+   * server deduplicated would have got the original result instead.
+   */
   private static boolean definitive(OagException err) {
     return err instanceof InvalidArgumentException || err instanceof NotFoundException
         || err instanceof FailedPreconditionException;
