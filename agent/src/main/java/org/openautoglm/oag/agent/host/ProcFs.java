@@ -51,6 +51,11 @@ public final class ProcFs {
     }
   }
 
+  /** The process's {@code stat}, or empty when there is no such process. */
+  public Optional<ProcStat> stat(long pid) {
+    return read(pid + "/stat").map(ProcStat::parse);
+  }
+
   /** A value in kB from {@code meminfo}, e.g. {@code MemTotal}; empty when absent. */
   public Optional<Long> meminfoKiB(String key) {
     return read("meminfo").flatMap(text -> text.lines()

@@ -6,8 +6,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.openautoglm.oag.agent.host.ProcFs;
-import org.openautoglm.oag.agent.host.ProcessSample;
-import org.openautoglm.oag.agent.host.ProcessSampler;
 
 /**
  * A started allocation's process group, known by the leader's pid and start time only, so it
@@ -51,9 +49,7 @@ public final class LaunchedProcess {
 
   /** Whether the group leader still runs: same pid, same start time, not a zombie. */
   public boolean alive() {
-    Optional<ProcessSample> s = new ProcessSampler(proc, System::nanoTime).sample(pgid);
-    return s.isPresent() && s.get().startTicks() == startTicks
-        && s.get().state() != 'Z' && s.get().state() != 'X';
+    return proc.stat(pgid).map(s -> s.startTicks() == startTicks && !s.zombie()).orElse(false);
   }
 
   /** Stops (SIGSTOP) every process of the group; a no-op when it is gone. */

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.openautoglm.oag.agent.host.ProcFs;
+import org.openautoglm.oag.agent.host.ProcStat;
 
 /**
  * Starts allocations as {@code setsid sh -c WRAPPER oag-wrapper EXITFILE COMMAND...}: a new
@@ -111,13 +112,12 @@ public final class ProcessLauncher {
     long pid = p.pid();
     long deadline = System.nanoTime() + GROUP_TIMEOUT_NANOS;
     while (true) {
-      Optional<String[]> stat = proc.read(pid + "/stat").map(ProcessLauncher::statFields);
+      Optional<ProcStat> stat = proc.stat(pid);
       if (!p.isAlive()) {
         return new AllocationDir.PidRecord(pid, -1);
       }
-      // fields after the command name: [0] is field 3 (state), field N is [N - 3]
-      if (stat.isPresent() && Long.parseLong(stat.get()[5 - 3]) == pid && catchesTerm(pid)) {
-        return new AllocationDir.PidRecord(pid, Long.parseLong(stat.get()[22 - 3]));
+      if (stat.isPresent() && stat.get().processGroup() == pid && catchesTerm(pid)) {
+        return new AllocationDir.PidRecord(pid, stat.get().startTicks());
       }
       if (System.nanoTime() > deadline) {
         p.destroyForcibly();
@@ -135,11 +135,6 @@ public final class ProcessLauncher {
             .findFirst()
             .map(l -> (Long.parseUnsignedLong(l.substring("SigCgt:".length()).trim(), 16) & termBit) != 0))
         .orElse(false);
-  }
-
-  /** The fields of a {@code /proc/PID/stat} line after the parenthesised command name. */
-  static String[] statFields(String line) {
-    return line.substring(line.lastIndexOf(')') + 1).trim().split("\\s+");
   }
 
   private static String exitValue(Process p) {

@@ -35,7 +35,7 @@ class ProcessSamplerTest {
     String line = "4242 (my (odd) task) S 1 4242 4242 0 -1 4194560 500 0 0 0 "
         + "150 50 0 0 20 0 1 0 123456 10485760 2560 18446744073709551615";
 
-    ProcessSampler.Stat s = ProcessSampler.Stat.parse(line);
+    ProcStat s = ProcStat.parse(line);
 
     assertThat(s.state()).isEqualTo('S');
     assertThat(s.cpuTicks()).isEqualTo(200);

@@ -2,10 +2,11 @@ package org.openautoglm.oag.agent.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.openautoglm.oag.agent.supervisor.ProcessGroups.awaitOneChild;
+import static org.openautoglm.oag.agent.supervisor.ProcessGroups.groupMembers;
+import static org.openautoglm.oag.agent.supervisor.ProcessGroups.state;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -237,42 +237,6 @@ class AllocationSupervisorTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException(e);
-    }
-  }
-
-  /** The one process the wrapper started, once it has. */
-  private static long awaitOneChild(long pgid) {
-    await().atMost(WITHIN).until(() -> !groupMembers(pgid).isEmpty());
-    return groupMembers(pgid).get(0);
-  }
-
-  /** Live processes of the group other than its leader. */
-  private static List<Long> groupMembers(long pgid) {
-    try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-      return entries
-          .map(e -> e.getFileName().toString())
-          .filter(n -> n.chars().allMatch(Character::isDigit))
-          .map(Long::parseLong)
-          .filter(pid -> pid != pgid)
-          .filter(pid -> stat(pid).map(f -> Long.parseLong(f[5 - 3]) == pgid && !f[0].equals("Z"))
-              .orElse(false))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static Optional<Character> state(long pid) {
-    return stat(pid).map(f -> f[0].charAt(0));
-  }
-
-  private static Optional<String[]> stat(long pid) {
-    try {
-      return Optional.of(ProcessLauncher.statFields(
-          Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII)));
-    } catch (IOException e) {
-      return Optional.empty();
     }
   }
 }

@@ -2,9 +2,11 @@ package org.openautoglm.oag.agent.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.openautoglm.oag.agent.supervisor.ProcessGroups.awaitOneChild;
+import static org.openautoglm.oag.agent.supervisor.ProcessGroups.groupMembers;
+import static org.openautoglm.oag.agent.supervisor.ProcessGroups.state;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,7 +85,7 @@ class ProcessLauncherTest {
   @Test
   void pausesResumesAndStopsTheWholeGroup() throws IOException {
     LaunchedProcess p = launch("a-sleep", "sleep", "60");
-    long sleep = awaitOneChild(p);
+    long sleep = awaitOneChild(p.pgid());
 
     p.pause();
     await().atMost(WITHIN).until(() -> state(sleep).equals(Optional.of('T')));
@@ -102,7 +103,7 @@ class ProcessLauncherTest {
   @Test
   void stopsAPausedGroup() throws IOException {
     LaunchedProcess p = launch("a-paused", "sleep", "60");
-    awaitOneChild(p);
+    awaitOneChild(p.pgid());
     p.pause();
     await().atMost(WITHIN).until(() -> state(p.pgid()).equals(Optional.of('T')));
 
@@ -115,7 +116,7 @@ class ProcessLauncherTest {
   @Test
   void killsAGroupThatIgnoresTermAfterTheGracePeriod() throws IOException {
     LaunchedProcess p = launch("a-stubborn", "sh", "-c", "trap '' TERM; while :; do sleep 1; done");
-    awaitOneChild(p);
+    awaitOneChild(p.pgid());
 
     p.stop(Duration.ofSeconds(1));
 
@@ -168,7 +169,7 @@ class ProcessLauncherTest {
   @Test
   void aReusedPidWithAnotherStartTimeIsNeitherAliveNorSignalled() throws IOException {
     LaunchedProcess real = launch("a-real", "sleep", "60");
-    long sleep = awaitOneChild(real);
+    long sleep = awaitOneChild(real.pgid());
     AllocationDir stale = AllocationDir.create(data, allocation("a-stale", "sleep", "60"));
     stale.writePid(new AllocationDir.PidRecord(real.pgid(), real.startTicks() + 1));
 
@@ -209,41 +210,5 @@ class ProcessLauncherTest {
 
   private static Allocation allocation(String id, String... command) {
     return new Allocation(id, "task-" + id, 1, List.of(command), Map.of(), null);
-  }
-
-  /** The one process the wrapper started, once it has. */
-  private static long awaitOneChild(LaunchedProcess p) {
-    await().atMost(WITHIN).until(() -> groupMembers(p.pgid()).size() >= 1);
-    return groupMembers(p.pgid()).get(0);
-  }
-
-  /** Processes of the group other than its leader. */
-  private static List<Long> groupMembers(long pgid) {
-    try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-      return entries
-          .map(e -> e.getFileName().toString())
-          .filter(n -> n.chars().allMatch(Character::isDigit))
-          .map(Long::parseLong)
-          .filter(pid -> pid != pgid)
-          .filter(pid -> stat(pid).map(f -> Long.parseLong(f[5 - 3]) == pgid && !f[0].equals("Z"))
-              .orElse(false))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static Optional<Character> state(long pid) {
-    return stat(pid).map(f -> f[0].charAt(0));
-  }
-
-  private static Optional<String[]> stat(long pid) {
-    try {
-      return Optional.of(ProcessLauncher.statFields(
-          Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII)));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
   }
 }
