@@ -43,7 +43,8 @@ final class CommandDispatcher {
     return switch (command.getBodyCase()) {
       case SUBMIT_TASK -> new Route<>(submitTask, command.getSubmitTask());
       case UPDATE_TASK_DESIRED -> new Route<>(updateTaskDesired, command.getUpdateTaskDesired());
-      case BODY_NOT_SET -> null;
+      // Node and allocation commands get their appliers with the agent; until then no leader proposes them.
+      case REGISTER_NODE, PLACE_TASKS, REPORT_ALLOCATIONS, BODY_NOT_SET -> null;
     };
   }
 
