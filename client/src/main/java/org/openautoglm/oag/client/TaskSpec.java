@@ -1,12 +1,15 @@
 package org.openautoglm.oag.client;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.openautoglm.oag.api.v1.FencingMode;
 import org.openautoglm.oag.api.v1.Resources;
 import org.openautoglm.oag.api.v1.RestartPolicy;
+import org.openautoglm.oag.api.v1.Thresholds;
 
 /**
  * Client-side builder of a task, in the words of the original design:
@@ -15,10 +18,16 @@ import org.openautoglm.oag.api.v1.RestartPolicy;
  * TaskSpec.command("python3", "serve.py")
  *     .type("inference").label("model", "glm-large").input("batch_001.json")
  *     .cpu(0.5).memoryMiB(512)
+ *     .fencing(FencingMode.FENCING_AVAILABLE)
+ *     .maxMemoryMiB(2048).maxCpu(150, Duration.ofMinutes(1)).killOnThreshold(true)
+ *     .stopGrace(Duration.ofSeconds(30))
  * }</pre>
  *
  * {@code type}, {@code model} and {@code input} are the labels "type", "model" and "input";
- * {@code cpu} is in cores and is sent as millicores. Mutable and not thread-safe: build it on
+ * {@code cpu} is in cores and is sent as millicores. The thresholds are limits the agent
+ * enforces on the running process (0 = none); crossing one restarts it, or kills it (the
+ * task ends FAILED) with {@link #killOnThreshold(boolean)}. Durations are sent in whole
+ * milliseconds. Mutable and not thread-safe: build it on
  * one thread; {@link #toProto()} takes a snapshot. Validation of the content (non-empty
  * command, limits) is the server's: a bad spec fails with {@link InvalidArgumentException}.
  */
@@ -34,6 +43,13 @@ public final class TaskSpec {
   private RestartPolicy restart = RestartPolicy.RESTART_NEVER;
   private int priority;
   private String workingDir = "";
+  private FencingMode fencing = FencingMode.FENCING_MODE_UNSPECIFIED;
+  private long maxMemoryMiB;
+  private int maxCpuPercent;
+  private long cpuForMs;
+  private long maxRuntimeMs;
+  private boolean killOnThreshold;
+  private long stopGraceMs;
 
   private TaskSpec(String command, List<String> args) {
     this.command = Objects.requireNonNull(command, "command");
@@ -81,8 +97,48 @@ public final class TaskSpec {
   public TaskSpec priority(int v) { priority = v; return this; }
   public TaskSpec workingDir(String v) { workingDir = Objects.requireNonNull(v); return this; }
 
+  /**
+   * EXCLUSIVE (the server's default): never two live instances, killed on its host when
+   * the node's lease lapses; AVAILABLE: kept running through lapses, may briefly run twice.
+   */
+  public TaskSpec fencing(FencingMode v) { fencing = Objects.requireNonNull(v); return this; }
+
+  /** Restart (or kill) the process when its resident memory exceeds this; 0 = no limit. */
+  public TaskSpec maxMemoryMiB(long v) {
+    if (v < 0) {
+      throw new IllegalArgumentException("maxMemoryMiB must not be negative: " + v);
+    }
+    maxMemoryMiB = v;
+    return this;
+  }
+
+  /**
+   * Restart (or kill) the process when it uses more than {@code percent} of one core (100 =
+   * one core) for {@code forHowLong} on end; {@code (0, Duration.ZERO)} clears the limit.
+   */
+  public TaskSpec maxCpu(int percent, Duration forHowLong) {
+    long ms = millis("maxCpu duration", forHowLong);
+    if (percent < 0 || (percent == 0) != (ms == 0)) {
+      throw new IllegalArgumentException(
+          "maxCpu needs a percent > 0 and a duration > 0 together (or both 0): "
+              + percent + ", " + forHowLong);
+    }
+    maxCpuPercent = percent;
+    cpuForMs = ms;
+    return this;
+  }
+
+  /** Restart (or kill) the process once it has run this long; zero = no limit. */
+  public TaskSpec maxRuntime(Duration v) { maxRuntimeMs = millis("maxRuntime", v); return this; }
+
+  /** What crossing a threshold does: kill (the task ends FAILED) or, by default, restart. */
+  public TaskSpec killOnThreshold(boolean kill) { killOnThreshold = kill; return this; }
+
+  /** SIGTERM, then SIGKILL after this on stop; zero = the server's default (10 s). */
+  public TaskSpec stopGrace(Duration v) { stopGraceMs = millis("stopGrace", v); return this; }
+
   public org.openautoglm.oag.api.v1.TaskSpec toProto() {
-    return org.openautoglm.oag.api.v1.TaskSpec.newBuilder()
+    var b = org.openautoglm.oag.api.v1.TaskSpec.newBuilder()
         .setName(name)
         .setCommand(command)
         .addAllArgs(args)
@@ -93,7 +149,26 @@ public final class TaskSpec {
         .putAllLabels(labels)
         .setPriority(priority)
         .setWorkingDir(workingDir)
-        .build();
+        .setFencing(fencing)
+        .setStopGraceMs(stopGraceMs);
+    Thresholds t = Thresholds.newBuilder()
+        .setMaxMemoryMib(maxMemoryMiB).setMaxCpuPercent(maxCpuPercent).setCpuForMs(cpuForMs)
+        .setMaxRuntimeMs(maxRuntimeMs).setKill(killOnThreshold).build();
+    if (!t.equals(Thresholds.getDefaultInstance())) {
+      b.setThresholds(t);
+    }
+    return b.build();
+  }
+
+  private static long millis(String what, Duration d) {
+    if (d == null || d.isNegative()) {
+      throw new IllegalArgumentException(what + " must not be negative: " + d);
+    }
+    try {
+      return d.toMillis();
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException(what + " is too long: " + d);
+    }
   }
 
   private static int nonNegative(String what, int v) {
