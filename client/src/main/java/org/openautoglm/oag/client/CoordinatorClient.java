@@ -1,8 +1,13 @@
 package org.openautoglm.oag.client;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.openautoglm.oag.api.v1.ClusterStatus;
+import org.openautoglm.oag.api.v1.Event;
+import org.openautoglm.oag.api.v1.Node;
 import org.openautoglm.oag.api.v1.ReadConsistency;
 import org.openautoglm.oag.api.v1.Task;
 
@@ -33,6 +38,11 @@ import org.openautoglm.oag.api.v1.Task;
  *
  * <p><b>Reads</b> are linearizable by default; pass {@link ReadConsistency#STALE} to let any
  * node answer from its local, possibly lagging, state.
+ *
+ * <p><b>Streams</b> ({@link #events}, {@link #logs}) return a {@link Subscription} at once
+ * and deliver to a sink on a thread of their own; their attempts follow the same routing
+ * and retry rules until the stream opens, and what happens when an open stream breaks is
+ * stated on each.
  *
  * <p><b>Threading.</b> Implementations are thread-safe; calls block the calling thread.
  * Share one client per process and {@link #close()} it when done.
@@ -83,6 +93,34 @@ public interface CoordinatorClient extends AutoCloseable {
    */
   String transferLeader(String target);
 
+  /**
+   * The registered nodes: capacity and use from replicated state, heartbeat age, connection
+   * and host load from the leader's memory. Answered by the leader only; a follower's
+   * not-leader answer is followed like a write's.
+   */
+  List<Node> listNodes();
+
+  /**
+   * Streams the event log into {@code sink}, in (index, position) order.
+   *
+   * <p>Without follow the stream ends after the last matching event (or {@code limit}); with
+   * follow it goes on until closed. When the member serving it dies or ends it, the stream
+   * resumes at another member from the last delivered (index, position): the sink sees every
+   * event once, none twice. It fails only when no member could serve it for a whole retry
+   * budget, or on an answer that a retry cannot change (see {@link CoordinatorClient}).
+   */
+  Subscription events(EventQuery query, Consumer<Event> sink);
+
+  /**
+   * Streams a task's output into {@code sink} as it arrives, chunk by chunk. Answered by the
+   * leader only (it fetches the output from the task's agent); the leader is found as for
+   * any call until the first byte arrives. Once output was delivered, a stream that breaks
+   * fails the subscription (chunks carry no offset, so it cannot be resumed without
+   * repeating or skipping output); with follow, it ends normally when the allocation ends.
+   * An unknown task fails with {@link NotFoundException}.
+   */
+  Subscription logs(LogQuery query, Consumer<byte[]> sink);
+
   /** Releases the channels; calls in flight fail. Idempotent. */
   @Override
   void close();
@@ -130,6 +168,18 @@ public interface CoordinatorClient extends AutoCloseable {
   /** Linearizable read of one task. */
   default Task get(String taskId) {
     return get(taskId, ReadConsistency.LINEARIZABLE);
+  }
+
+  /**
+   * Blocking shorthand: at most {@code limit} events (0 = the server's default, 1000) of
+   * entries after {@code sinceIndex}, without follow.
+   */
+  default List<Event> events(long sinceIndex, int limit) {
+    List<Event> out = new ArrayList<>();
+    try (Subscription s = events(EventQuery.since(sinceIndex).withLimit(limit), out::add)) {
+      s.await();
+    }
+    return out;
   }
 
   /**

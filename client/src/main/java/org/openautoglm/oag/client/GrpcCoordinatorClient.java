@@ -1,14 +1,19 @@
 package org.openautoglm.oag.client;
 
 import io.grpc.stub.AbstractStub;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.openautoglm.oag.api.v1.ClusterServiceGrpc;
 import org.openautoglm.oag.api.v1.ClusterStatus;
 import org.openautoglm.oag.api.v1.ClusterStatusRequest;
 import org.openautoglm.oag.api.v1.CreateTaskRequest;
+import org.openautoglm.oag.api.v1.Event;
 import org.openautoglm.oag.api.v1.GetTaskRequest;
+import org.openautoglm.oag.api.v1.ListNodesRequest;
 import org.openautoglm.oag.api.v1.ListTasksReply;
+import org.openautoglm.oag.api.v1.Node;
 import org.openautoglm.oag.api.v1.ReadConsistency;
 import org.openautoglm.oag.api.v1.RequestMeta;
 import org.openautoglm.oag.api.v1.Task;
@@ -106,6 +111,29 @@ final class GrpcCoordinatorClient implements CoordinatorClient {
     return loop.run("TransferLeader", null, (ch, deadline, tracer) ->
         prepare(ClusterServiceGrpc.newBlockingStub(ch), deadline, tracer)
             .transferLeader(req).getLeader());
+  }
+
+  @Override
+  public List<Node> listNodes() {
+    ListNodesRequest req = ListNodesRequest.getDefaultInstance();
+    // Leader only: a follower's not-leader answer is followed as for a write.
+    return loop.run("ListNodes", null, (ch, deadline, tracer) ->
+        prepare(ClusterServiceGrpc.newBlockingStub(ch), deadline, tracer)
+            .listNodes(req).getNodesList());
+  }
+
+  @Override
+  public Subscription events(EventQuery query, Consumer<Event> sink) {
+    EventStream stream = new EventStream(loop, Objects.requireNonNull(query, "query"),
+        Objects.requireNonNull(sink, "sink"));
+    return StreamThread.start("oag-events", stream);
+  }
+
+  @Override
+  public Subscription logs(LogQuery query, Consumer<byte[]> sink) {
+    LogStream stream = new LogStream(loop, Objects.requireNonNull(query, "query"),
+        config.clientId(), Objects.requireNonNull(sink, "sink"));
+    return StreamThread.start("oag-logs-" + query.taskId(), stream);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +62,15 @@ final class RetryLoop {
    * @param requestId the write's request id, or null for a read
    */
   <T> T run(String method, String requestId, Rpc<T> rpc) {
+    return run(method, requestId, rpc, () -> 0);
+  }
+
+  /**
+   * Like {@link #run(String, String, Rpc)}, for a read stream that resumes where it broke:
+   * {@code progress} counts what attempts delivered, and a retryable failure of an attempt
+   * that advanced it starts over with a fresh budget and backoff, as a new call would.
+   */
+  <T> T run(String method, String requestId, Rpc<T> rpc, LongSupplier progress) {
     boolean mutating = requestId != null;
     long end = ticker.nanoTime() + config.retryBudget().toNanos();
     Backoff backoff = new Backoff(config.initialBackoff(), config.maxBackoff());
@@ -74,6 +84,7 @@ final class RetryLoop {
       AttemptTracer tracer = new AttemptTracer();
       s.attempts++;
       s.address = address;
+      long mark = progress.getAsLong();
       try {
         return rpc.call(endpoints.channel(address),
             Math.min(config.deadline().toNanos(), remaining), tracer);
@@ -83,6 +94,13 @@ final class RetryLoop {
                 config.clientId(), requestId));
         if (!err.retryable()) {
           throw s.maybeApplied && !definitive(err) ? indeterminate(method, requestId, s, err) : err;
+        }
+        if (progress.getAsLong() != mark) {
+          end = ticker.nanoTime() + config.retryBudget().toNanos();
+          backoff = new Backoff(config.initialBackoff(), config.maxBackoff());
+          s = new State();
+          s.attempts = 1;
+          s.address = address;
         }
         s.last = err;
         s.answered = tracer.serverAnswered();

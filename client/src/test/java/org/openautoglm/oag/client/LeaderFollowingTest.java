@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.openautoglm.oag.api.v1.Node;
+import org.openautoglm.oag.api.v1.NodeState;
 import org.openautoglm.oag.api.v1.Task;
 import org.openautoglm.oag.api.v1.TaskState;
 
@@ -78,5 +81,21 @@ class LeaderFollowingTest extends ClientTestSupport {
     assertEquals(1, leader.calls(), "reached the new leader without going back to the dead one");
     assertTrue(ticker.sleeps.stream().allMatch(d -> d.toMillis() <= 100),
         "waits while no leader is reachable stay at or under 100 ms: " + ticker.sleeps);
+  }
+
+  @Test
+  void listNodesIsAnsweredByTheLeaderFoundThroughTheHint() throws Exception {
+    FakeCoordinator follower = fake("n1").follower("c2", addr("n2"));
+    FakeCoordinator leader = fake("n2");
+    leader.putNode(Node.newBuilder().setId("w1").setState(NodeState.NODE_UP).build());
+    leader.putNode(Node.newBuilder().setId("w2").setState(NodeState.NODE_DOWN).build());
+    CoordinatorClient client = client(config("n1"));
+
+    List<Node> nodes = client.listNodes();
+
+    assertEquals(List.of("w1", "w2"), nodes.stream().map(Node::getId).toList());
+    assertEquals(NodeState.NODE_DOWN, nodes.get(1).getState());
+    assertEquals(1, follower.calls());
+    assertTrue(ticker.sleeps.isEmpty(), "a hint is followed without backoff: " + ticker.sleeps);
   }
 }

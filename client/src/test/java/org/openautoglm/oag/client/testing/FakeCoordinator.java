@@ -21,10 +21,17 @@ import org.openautoglm.oag.api.v1.ClusterStatus;
 import org.openautoglm.oag.api.v1.ClusterStatusRequest;
 import org.openautoglm.oag.api.v1.CreateTaskRequest;
 import org.openautoglm.oag.api.v1.DesiredState;
+import org.openautoglm.oag.api.v1.Event;
+import org.openautoglm.oag.api.v1.EventsRequest;
 import org.openautoglm.oag.api.v1.GetTaskRequest;
+import org.openautoglm.oag.api.v1.ListNodesReply;
+import org.openautoglm.oag.api.v1.ListNodesRequest;
 import org.openautoglm.oag.api.v1.ListTasksReply;
 import org.openautoglm.oag.api.v1.ListTasksRequest;
+import org.openautoglm.oag.api.v1.LogChunk;
+import org.openautoglm.oag.api.v1.LogsRequest;
 import org.openautoglm.oag.api.v1.Member;
+import org.openautoglm.oag.api.v1.Node;
 import org.openautoglm.oag.api.v1.RequestMeta;
 import org.openautoglm.oag.api.v1.Task;
 import org.openautoglm.oag.api.v1.TaskActionRequest;
@@ -35,8 +42,14 @@ import org.openautoglm.oag.api.v1.TransferLeaderReply;
 import org.openautoglm.oag.api.v1.TransferLeaderRequest;
 
 /**
- * An in-process stand-in for one coordinator: keeps tasks in memory, records what it was
- * sent, and answers scripted failures first. A "follower" answers every call with not-leader.
+ * An in-process stand-in for one coordinator: keeps tasks, nodes, events and task output in
+ * memory, records what it was sent, and answers scripted failures first. A "follower"
+ * answers every call with not-leader.
+ *
+ * <p>Streams: {@code Events} and {@code Logs} send what is stored; with follow the call
+ * stays open and gets what {@link #addEvent} and {@link #appendLog} add later, until {@link
+ * #endLogs} (logs) or {@link #breakStreams} ends it. {@link #breakStreamsAfter} makes the
+ * next streams fail after a number of messages, as a member that dies mid-stream.
  */
 public final class FakeCoordinator implements AutoCloseable {
   /** A scripted answer: fail with this status, or never answer when {@code hang}. */
@@ -66,6 +79,28 @@ public final class FakeCoordinator implements AutoCloseable {
   public final List<Object> requests = new ArrayList<>();
   public final List<StreamObserver<?>> hanging = new ArrayList<>();
   private int nextId = 1;
+  private final Map<String, Node> nodes = new TreeMap<>();
+  private final List<Event> events = new ArrayList<>();
+  private final List<Follow<Event>> eventFollowers = new ArrayList<>();
+  private final Map<String, List<byte[]>> stdout = new TreeMap<>();
+  private final Map<String, List<byte[]>> stderr = new TreeMap<>();
+  private final List<Follow<LogChunk>> logFollowers = new ArrayList<>();
+  private int breakAfter = -1;
+  private Status breakWith;
+
+  /** An open follow stream: what it filters on and how many messages it has sent. */
+  private static final class Follow<T> {
+    final StreamObserver<T> out;
+    final String taskId;
+    final boolean stderr;
+    int sent;
+
+    Follow(StreamObserver<T> out, String taskId, boolean stderr) {
+      this.out = out;
+      this.taskId = taskId;
+      this.stderr = stderr;
+    }
+  }
 
   public FakeCoordinator(String name) throws IOException {
     this.name = name;
@@ -113,6 +148,84 @@ public final class FakeCoordinator implements AutoCloseable {
 
   public synchronized void put(Task t) {
     tasks.put(t.getId(), t);
+  }
+
+  public synchronized void putNode(Node n) {
+    nodes.put(n.getId(), n);
+  }
+
+  /** Appends an event and sends it to every open follow stream. */
+  public synchronized void addEvent(Event e) {
+    events.add(e);
+    for (Follow<Event> f : new ArrayList<>(eventFollowers)) {
+      send(f, e, eventFollowers);
+    }
+  }
+
+  /** Appends task output and sends it to every open follow stream of that task and kind. */
+  public synchronized void appendLog(String taskId, boolean toStderr, String text) {
+    byte[] data = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    (toStderr ? stderr : stdout).computeIfAbsent(taskId, k -> new ArrayList<>()).add(data);
+    for (Follow<LogChunk> f : new ArrayList<>(logFollowers)) {
+      if (f.taskId.equals(taskId) && f.stderr == toStderr) {
+        send(f, chunk(data), logFollowers);
+      }
+    }
+  }
+
+  /** Completes the open log follow streams of a task, as when its allocation ends. */
+  public synchronized void endLogs(String taskId) {
+    for (Follow<LogChunk> f : new ArrayList<>(logFollowers)) {
+      if (f.taskId.equals(taskId)) {
+        logFollowers.remove(f);
+        f.out.onCompleted();
+      }
+    }
+  }
+
+  /** Fails every open follow stream with {@code status}. */
+  public synchronized void breakStreams(Status status) {
+    List<Follow<?>> all = new ArrayList<>(eventFollowers);
+    all.addAll(logFollowers);
+    eventFollowers.clear();
+    logFollowers.clear();
+    all.forEach(f -> f.out.onError(status.asRuntimeException()));
+  }
+
+  /** Streams opened from now on fail with {@code status} after {@code n} messages. */
+  public synchronized FakeCoordinator breakStreamsAfter(int n, Status status) {
+    breakAfter = n;
+    breakWith = status;
+    return this;
+  }
+
+  public synchronized int openStreams() {
+    return eventFollowers.size() + logFollowers.size();
+  }
+
+  /** Sends one message; returns false when the stream was broken instead (and removed). */
+  private synchronized <T> boolean send(Follow<T> f, T message, List<Follow<T>> registry) {
+    if (breakAfter >= 0 && f.sent >= breakAfter) {
+      registry.remove(f);
+      f.out.onError(breakWith.asRuntimeException());
+      return false;
+    }
+    f.sent++;
+    f.out.onNext(message);
+    return true;
+  }
+
+  /** A client that cancels its follow stream leaves the registry. */
+  private <T> void onCancel(StreamObserver<T> out, Follow<T> f, List<Follow<T>> registry) {
+    ((io.grpc.stub.ServerCallStreamObserver<T>) out).setOnCancelHandler(() -> {
+      synchronized (FakeCoordinator.this) {
+        registry.remove(f);
+      }
+    });
+  }
+
+  private static LogChunk chunk(byte[] data) {
+    return LogChunk.newBuilder().setData(com.google.protobuf.ByteString.copyFrom(data)).build();
   }
 
   /** Records the call and answers a scripted failure; returns true when one was answered. */
@@ -241,6 +354,33 @@ public final class FakeCoordinator implements AutoCloseable {
           .setNextPageToken(to < all.size() ? Integer.toString(to) : "").build());
       out.onCompleted();
     }
+
+    @Override
+    public void logs(LogsRequest r, StreamObserver<LogChunk> out) {
+      if (intercept(r, null, out)) {
+        return;
+      }
+      Follow<LogChunk> f = new Follow<>(out, r.getTaskId(), r.getStderr());
+      onCancel(out, f, logFollowers);
+      synchronized (FakeCoordinator.this) {
+        if (!tasks.containsKey(r.getTaskId())) {
+          out.onError(Status.NOT_FOUND.withDescription("task " + r.getTaskId() + " not found")
+              .asRuntimeException());
+          return;
+        }
+        List<Follow<LogChunk>> registry = new ArrayList<>(List.of(f));
+        for (byte[] data : (r.getStderr() ? stderr : stdout).getOrDefault(r.getTaskId(), List.of())) {
+          if (!send(f, chunk(data), registry)) {
+            return;
+          }
+        }
+        if (r.getFollow()) {
+          logFollowers.add(f);
+        } else {
+          out.onCompleted();
+        }
+      }
+    }
   }
 
   private final class Cluster extends ClusterServiceGrpc.ClusterServiceImplBase {
@@ -256,6 +396,48 @@ public final class FakeCoordinator implements AutoCloseable {
               .setAppliedIndex(10).setDigest("abc").setReachable(true))
           .build());
       out.onCompleted();
+    }
+
+    @Override
+    public void listNodes(ListNodesRequest r, StreamObserver<ListNodesReply> out) {
+      if (intercept(r, null, out)) {
+        return;
+      }
+      synchronized (FakeCoordinator.this) {
+        out.onNext(ListNodesReply.newBuilder().addAllNodes(nodes.values()).build());
+      }
+      out.onCompleted();
+    }
+
+    @Override
+    public void events(EventsRequest r, StreamObserver<Event> out) {
+      if (intercept(r, null, out)) {
+        return;
+      }
+      Follow<Event> f = new Follow<>(out, "", false);
+      onCancel(out, f, eventFollowers);
+      synchronized (FakeCoordinator.this) {
+        List<Follow<Event>> registry = new ArrayList<>(List.of(f));
+        int limit = r.getLimit() == 0 ? 1000 : r.getLimit();
+        int sent = 0;
+        for (Event e : events) {
+          if (e.getIndex() <= r.getSinceIndex()) {
+            continue;
+          }
+          if (!r.getFollow() && sent == limit) {
+            break;
+          }
+          if (!send(f, e, registry)) {
+            return;
+          }
+          sent++;
+        }
+        if (r.getFollow()) {
+          eventFollowers.add(f);
+        } else {
+          out.onCompleted();
+        }
+      }
     }
 
     @Override
