@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeMap;
 import org.openautoglm.oag.api.v1.ClusterStatus;
 import org.openautoglm.oag.api.v1.DesiredState;
@@ -18,10 +21,12 @@ import org.openautoglm.oag.api.v1.Task;
 /**
  * Renders results as human tables or as JSON with stable field names (a contract for
  * scripts: add fields, never rename). Times are ISO-8601 in JSON; absent values are null.
+ * Nodes and events are rendered by {@link FleetOutput} with the primitives here.
  */
 final class Output {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final com.fasterxml.jackson.databind.ObjectWriter PRETTY =
+      JSON.writer().with(SerializationFeature.INDENT_OUTPUT);
 
   private final PrintWriter out;
 
@@ -31,11 +36,34 @@ final class Output {
 
   void json(Object node) {
     try {
+      out.println(PRETTY.writeValueAsString(node));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    out.flush();
+  }
+
+  /** One JSON value on one line (for streams: one object per line). */
+  void jsonLine(Object node) {
+    try {
       out.println(JSON.writeValueAsString(node));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
     out.flush();
+  }
+
+  /**
+   * Raw bytes, as they came (task output): unchanged on the real stdout; decoded as UTF-8
+   * on any other writer (tests), where a character split across two calls is mangled.
+   */
+  void bytes(byte[] data) {
+    if (out instanceof RawPrintWriter raw) {
+      raw.writeBytes(data);
+    } else {
+      out.write(new String(data, StandardCharsets.UTF_8));
+      out.flush();
+    }
   }
 
   static ObjectNode taskJson(Task t) {
@@ -61,6 +89,10 @@ final class Output {
     n.put("finishedAt", time(t.getFinishedAtMs()));
     n.put("version", t.getVersion());
     n.put("message", t.getMessage());
+    n.put("fencing", Units.fencingName(spec.getFencing()));
+    n.set("thresholds", spec.hasThresholds() ? AllocationOutput.thresholdsJson(spec.getThresholds()) : null);
+    n.put("stopGraceMs", spec.getStopGraceMs() == 0 ? null : spec.getStopGraceMs());
+    n.set("allocation", t.hasAllocation() ? AllocationOutput.json(t.getAllocation()) : null);
     return n;
   }
 
@@ -105,6 +137,10 @@ final class Output {
     rows.add(new String[] {"Resources:", "cpu " + cores(r.getCpuMillis()) + ", memory "
         + r.getMemoryMib() + "Mi, gpus " + r.getGpus()});
     rows.add(new String[] {"Restart:", Units.restartName(spec.getRestart())});
+    rows.add(new String[] {"Fencing:", Units.fencingName(spec.getFencing())});
+    rows.add(new String[] {"Thresholds:", AllocationOutput.thresholds(spec.getThresholds())});
+    rows.add(new String[] {"Stop grace:", spec.getStopGraceMs() == 0 ? "10s (default)"
+        : durationName(spec.getStopGraceMs())});
     rows.add(new String[] {"Priority:", Integer.toString(spec.getPriority())});
     rows.add(new String[] {"Labels:", labels(t)});
     rows.add(new String[] {"Created:", dash(time(t.getCreatedAtMs()))});
@@ -112,6 +148,7 @@ final class Output {
     rows.add(new String[] {"Finished:", dash(time(t.getFinishedAtMs()))});
     rows.add(new String[] {"Version:", Long.toString(t.getVersion())});
     rows.add(new String[] {"Message:", dash(t.getMessage())});
+    AllocationOutput.rows(t, rows);
     table(null, rows);
   }
 
@@ -120,7 +157,7 @@ final class Output {
     for (Task t : tasks) {
       var r = t.getSpec().getResources();
       rows.add(new String[] {t.getId(), dash(t.getSpec().getName()), t.getState().name(),
-          dash(desired(t.getDesired())), dash(t.getNode()), cores(r.getCpuMillis()),
+          dash(desired(t.getDesired())), dash(node(t)), cores(r.getCpuMillis()),
           r.getMemoryMib() + "Mi", commandLine(t)});
     }
     table(new String[] {"ID", "NAME", "STATE", "DESIRED", "NODE", "CPU", "MEMORY", "COMMAND"},
@@ -146,7 +183,8 @@ final class Output {
     out.flush();
   }
 
-  private void table(String[] header, List<String[]> rows) {
+  /** Columns padded to their widest cell; {@code header} may be null. */
+  void table(String[] header, List<String[]> rows) {
     List<String[]> all = new ArrayList<>();
     if (header != null) {
       all.add(header);
@@ -180,11 +218,58 @@ final class Output {
     };
   }
 
-  private static String time(long epochMs) {
+  /** The task's node, else (while the task record lags) its allocation's. */
+  private static String node(Task t) {
+    return t.getNode().isEmpty() ? t.getAllocation().getNode() : t.getNode();
+  }
+
+  /** {@code 500ms}, {@code 2.5s}, {@code 45s}, {@code 1m30s}, {@code 2h}. */
+  static String durationName(long ms) {
+    if (ms < 1000) {
+      return ms + "ms";
+    }
+    if (ms % 1000 != 0) {
+      return BigDecimal.valueOf(ms).movePointLeft(3).stripTrailingZeros().toPlainString() + "s";
+    }
+    long s = ms / 1000;
+    StringBuilder b = new StringBuilder();
+    if (s >= 3600) {
+      b.append(s / 3600).append('h');
+    }
+    if (s % 3600 >= 60) {
+      b.append(s % 3600 / 60).append('m');
+    }
+    if (s % 60 != 0) {
+      b.append(s % 60).append('s');
+    }
+    return b.toString();
+  }
+
+  /** How long ago: {@code 0.4s ago}, {@code 3m12s ago}; {@code -} when unknown (negative). */
+  static String ageName(long ms) {
+    if (ms < 0) {
+      return "-";
+    }
+    if (ms < 60_000) {
+      return String.format(Locale.ROOT, "%.1fs ago", ms / 1000.0);
+    }
+    return durationName(ms / 1000 * 1000) + " ago";
+  }
+
+  /** MiB in the units {@code --memory} takes: {@code 512Mi}, {@code 16Gi}, {@code 1.5Gi}. */
+  static String memoryName(long mib) {
+    if (mib < 1024) {
+      return mib + "Mi";
+    }
+    return BigDecimal.valueOf(mib).divide(BigDecimal.valueOf(1024), 1, java.math.RoundingMode.HALF_UP)
+        .stripTrailingZeros().toPlainString() + "Gi";
+  }
+
+  static String time(long epochMs) {
     return epochMs <= 0 ? null : Instant.ofEpochMilli(epochMs).toString();
   }
 
-  private static String cores(int millis) {
+  static String cores(int millis) {
     return millis % 1000 == 0 ? Integer.toString(millis / 1000) : Double.toString(millis / 1000.0);
   }
 
@@ -201,7 +286,7 @@ final class Output {
     return dash(b.toString());
   }
 
-  private static String dash(String s) {
+  static String dash(String s) {
     return s == null || s.isEmpty() ? "-" : s;
   }
 }

@@ -1,35 +1,42 @@
 package org.openautoglm.oag.cli;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.openautoglm.oag.api.v1.FencingMode;
 import org.openautoglm.oag.api.v1.ReadConsistency;
 import org.openautoglm.oag.api.v1.RestartPolicy;
 import org.openautoglm.oag.api.v1.Task;
 import org.openautoglm.oag.api.v1.TaskState;
 import org.openautoglm.oag.client.CoordinatorClient;
+import org.openautoglm.oag.client.LogQuery;
 import org.openautoglm.oag.client.TaskQuery;
 import org.openautoglm.oag.client.TaskSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code oag task ...}: submit, create, get, list, start, stop, pause, resume. */
+/** {@code oag task ...}: submit, create, get, list, logs, start, stop, pause, resume. */
 @Command(name = "task", description = "Submit and manage tasks.",
     subcommands = {
         TaskCommand.Submit.class, TaskCommand.Create.class, TaskCommand.Get.class,
-        TaskCommand.ListTasks.class, TaskCommand.Start.class, TaskCommand.Stop.class,
-        TaskCommand.Pause.class, TaskCommand.Resume.class,
+        TaskCommand.ListTasks.class, TaskCommand.Logs.class, TaskCommand.Start.class,
+        TaskCommand.Stop.class, TaskCommand.Pause.class, TaskCommand.Resume.class,
     })
 final class TaskCommand {
 
   /** The options of submit and create; builds the client-side spec. */
   static final class SpecOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     @Option(names = "--name", paramLabel = "NAME", description = "Task name.")
     String name = "";
 
@@ -52,6 +59,40 @@ final class TaskCommand {
     @Option(names = "--priority", paramLabel = "P", description = "Higher is placed first (default: 0).")
     int priority;
 
+    @Option(names = "--fencing", converter = Units.Fencing.class, paramLabel = "MODE",
+        description = "exclusive: never two live instances, killed on its node when the node's "
+            + "lease lapses; available: kept running through lapses, may briefly run twice "
+            + "(default: exclusive).")
+    FencingMode fencing = FencingMode.FENCING_MODE_UNSPECIFIED;
+
+    @Option(names = "--max-memory", converter = Units.Memory.class, paramLabel = "SIZE",
+        description = "Act (see --on-threshold) when the process's resident memory exceeds "
+            + "this: 512 (MiB), 2Gi (default: no limit).")
+    long maxMemoryMiB;
+
+    @Option(names = "--max-cpu", converter = Units.Percent.class, paramLabel = "PERCENT",
+        description = "Act when the process uses more CPU than this (100 = one core) for "
+            + "--for on end; needs --for.")
+    Integer maxCpuPercent;
+
+    @Option(names = "--for", converter = Units.Span.class, paramLabel = "DURATION",
+        description = "How long --max-cpu must be exceeded: 30s, 5m; needs --max-cpu.")
+    Duration cpuFor;
+
+    @Option(names = "--max-runtime", converter = Units.Span.class, paramLabel = "DURATION",
+        description = "Act when the process has run this long: 90s, 2h, 1h30m "
+            + "(default: no limit).")
+    Duration maxRuntime;
+
+    @Option(names = "--on-threshold", paramLabel = "ACTION",
+        description = "What crossing a limit does: restart the process, or kill it (the task "
+            + "ends FAILED) (default: restart).")
+    Units.OnThreshold onThreshold = Units.OnThreshold.restart;
+
+    @Option(names = "--stop-grace", converter = Units.Span.class, paramLabel = "DURATION",
+        description = "On stop, SIGTERM, then SIGKILL after this (default: 10s).")
+    Duration stopGrace;
+
     @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label; repeatable.")
     Map<String, String> labels = new LinkedHashMap<>();
 
@@ -70,7 +111,22 @@ final class TaskCommand {
     TaskSpec toSpec() {
       TaskSpec s = TaskSpec.command(command.get(0), command.subList(1, command.size()))
           .name(name).cpu(cpu).memoryMiB(memoryMiB).gpus(gpus).restart(restart)
-          .priority(priority);
+          .priority(priority).fencing(fencing).maxMemoryMiB(maxMemoryMiB)
+          .killOnThreshold(onThreshold == Units.OnThreshold.kill);
+      if ((maxCpuPercent == null) != (cpuFor == null)) {
+        throw new ParameterException(mixee.commandLine(), maxCpuPercent == null
+            ? "--for needs --max-cpu: give both or neither"
+            : "--max-cpu needs --for (how long it must be exceeded): give both or neither");
+      }
+      if (maxCpuPercent != null) {
+        s.maxCpu(maxCpuPercent, cpuFor);
+      }
+      if (maxRuntime != null) {
+        s.maxRuntime(maxRuntime);
+      }
+      if (stopGrace != null) {
+        s.stopGrace(stopGrace);
+      }
       labels.forEach(s::label);
       env.forEach(s::env);
       return s;
@@ -184,6 +240,37 @@ final class TaskCommand {
         } else {
           out.taskTable(tasks);
         }
+        return Errors.OK;
+      }
+    }
+  }
+
+  @Command(name = "logs",
+      description = "Print a task's output (of its current allocation) as it comes; with "
+          + "--follow, keep printing until the allocation ends or Ctrl-C.")
+  static final class Logs implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+
+    @Parameters(paramLabel = "ID") String id;
+
+    @Option(names = {"-f", "--follow"}, description = "Keep printing new output.")
+    boolean follow;
+
+    @Option(names = "--stderr", description = "Print stderr instead of stdout.")
+    boolean stderr;
+
+    @Option(names = "--tail", converter = Units.Bytes.class, paramLabel = "SIZE",
+        description = "Start with the last SIZE of output: 4096 (bytes), 64Ki, 1Mi "
+            + "(default: 64Ki).")
+    long tailBytes;
+
+    @Override
+    public Integer call() {
+      Output out = new Output(spec.commandLine().getOut());
+      LogQuery q = LogQuery.of(id).withFollow(follow).withStderr(stderr).withTailBytes(tailBytes);
+      try (CoordinatorClient c = client.connect()) {
+        Follow.await(c.logs(q, out::bytes));
         return Errors.OK;
       }
     }

@@ -1,16 +1,21 @@
 package org.openautoglm.oag.cli;
 
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.openautoglm.oag.api.v1.FencingMode;
 import org.openautoglm.oag.api.v1.RestartPolicy;
 import org.openautoglm.oag.api.v1.TaskState;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Parsing of resource quantities and policies given on the command line. */
+/** Parsing of resource quantities, durations and policies given on the command line. */
 final class Units {
   private static final Pattern MEMORY = Pattern.compile("(\\d+)\\s*(Mi|Gi|Ti|MiB|GiB|TiB)?");
+  private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(B|K|Ki|KiB|M|Mi|MiB|G|Gi|GiB)?");
+  private static final Pattern SPAN_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
 
   private Units() {}
 
@@ -45,6 +50,117 @@ final class Units {
       return parseMemoryMiB(value);
     }
   }
+
+  /** {@code 4096} (bytes), {@code 64Ki} or {@code 64K}, {@code 1Mi}, {@code 1Gi} -> bytes, at least 1. */
+  static final class Bytes implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      Matcher m = BYTES.matcher(value.strip());
+      if (!m.matches()) {
+        throw new TypeConversionException(
+            "'" + value + "' is not a size in bytes (examples: 4096, 64Ki, 1Mi)");
+      }
+      int shift = m.group(2) == null ? 0 : switch (m.group(2).charAt(0)) {
+        case 'K' -> 10;
+        case 'M' -> 20;
+        case 'G' -> 30;
+        default -> 0;
+      };
+      long n;
+      try {
+        n = Long.parseLong(m.group(1));
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("'" + value + "' is too large");
+      }
+      if (n > (Long.MAX_VALUE >> shift)) {
+        throw new TypeConversionException("'" + value + "' is too large");
+      }
+      if (n == 0) {
+        throw new TypeConversionException("'" + value + "' must be at least 1 byte");
+      }
+      return n << shift;
+    }
+  }
+
+  /**
+   * A positive duration: {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 500ms}, {@code 1.5s},
+   * {@code 2d}; a bare number is seconds. Whole milliseconds.
+   */
+  static final class Span implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String v = value.strip();
+      String example = "'" + value + "' is not a duration (examples: 30s, 5m, 1h30m, 500ms)";
+      BigDecimal ms = BigDecimal.ZERO;
+      if (v.matches("\\d+(\\.\\d+)?")) {
+        ms = new BigDecimal(v).movePointRight(3);
+      } else {
+        Matcher m = SPAN_PART.matcher(v);
+        int at = 0;
+        while (at < v.length() && m.find(at) && m.start() == at) {
+          BigDecimal unit = BigDecimal.valueOf(switch (m.group(2)) {
+            case "ms" -> 1L;
+            case "s" -> 1_000L;
+            case "m" -> 60_000L;
+            case "h" -> 3_600_000L;
+            default -> 86_400_000L;
+          });
+          ms = ms.add(new BigDecimal(m.group(1)).multiply(unit));
+          at = m.end();
+        }
+        if (at == 0 || at != v.length()) {
+          throw new TypeConversionException(example);
+        }
+      }
+      if (ms.compareTo(BigDecimal.ONE) < 0) {
+        throw new TypeConversionException("'" + value + "' must be at least 1ms");
+      }
+      if (ms.compareTo(BigDecimal.valueOf(Long.MAX_VALUE / 2)) > 0) {
+        throw new TypeConversionException("'" + value + "' is too long");
+      }
+      return Duration.ofMillis(ms.longValue());
+    }
+  }
+
+  /** A CPU share in percent of one core, {@code 150} or {@code 150%}; at least 1. */
+  static final class Percent implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      String v = value.strip();
+      v = v.endsWith("%") ? v.substring(0, v.length() - 1) : v;
+      try {
+        int n = Integer.parseInt(v);
+        if (n >= 1) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // fall through
+      }
+      throw new TypeConversionException(
+          "'" + value + "' is not a percent >= 1 (100 = one core; examples: 50, 150%)");
+    }
+  }
+
+  /** exclusive | available. */
+  static final class Fencing implements ITypeConverter<FencingMode> {
+    @Override
+    public FencingMode convert(String value) {
+      return switch (value.strip().toLowerCase(Locale.ROOT)) {
+        case "exclusive" -> FencingMode.FENCING_EXCLUSIVE;
+        case "available" -> FencingMode.FENCING_AVAILABLE;
+        default -> throw new TypeConversionException(
+            "'" + value + "' is not one of exclusive, available");
+      };
+    }
+  }
+
+  /** The server treats an unspecified mode as exclusive. */
+  static String fencingName(FencingMode m) {
+    return m == FencingMode.FENCING_AVAILABLE ? "available" : "exclusive";
+  }
+
+  /** What crossing a threshold does. */
+  enum OnThreshold { restart, kill }
 
   /** CPU in cores: {@code 0.5}, {@code 2}, or millicores {@code 500m}. */
   static final class Cpu implements ITypeConverter<Double> {
@@ -105,6 +221,21 @@ final class Units {
         // fall through
       }
       throw new TypeConversionException("'" + value + "' is not one of " + NAMES);
+    }
+  }
+
+  static final class NonNegativeLong implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      try {
+        long n = Long.parseLong(value.strip());
+        if (n >= 0) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // fall through
+      }
+      throw new TypeConversionException("'" + value + "' is not a whole number >= 0");
     }
   }
 

@@ -2,8 +2,10 @@ package org.openautoglm.oag.cli;
 
 import org.openautoglm.oag.client.testing.FakeCoordinator;
 import io.grpc.inprocess.InProcessChannelBuilder;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -42,14 +44,64 @@ abstract class CliTestSupport {
   }
 
   Result oagWithEnv(Map<String, String> env, String... args) {
-    CliContext ctx = new CliContext(env, Path.of("/nonexistent-home"), CLIENT_ID,
-        a -> InProcessChannelBuilder.forName(a).directExecutor().build());
-    CommandLine cl = Main.commandLine(ctx);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
-    return new Result(exit, out.toString(), err.toString());
+    Running r = new Running(env, args);
+    r.run();
+    return r.result();
+  }
+
+  /**
+   * {@code oag ...} on a thread of its own, for commands that follow a stream: read its
+   * output while it runs, then interrupt it (as Ctrl-C would end it) and join.
+   */
+  Running oagInBackground(String... args) {
+    Running r = new Running(Map.of("OAG_ADDR", address), args);
+    r.thread = new Thread(r::run, "oag-under-test");
+    r.thread.start();
+    return r;
+  }
+
+  /** One command line run; stdout is the CLI's byte-capable writer, as in production. */
+  final class Running {
+    private final CommandLine cl;
+    private final String[] args;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final StringWriter err = new StringWriter();
+    private volatile int exit = -1;
+    Thread thread;
+
+    Running(Map<String, String> env, String... args) {
+      CliContext ctx = new CliContext(env, Path.of("/nonexistent-home"), CLIENT_ID,
+          a -> InProcessChannelBuilder.forName(a).directExecutor().build());
+      this.cl = Main.commandLine(ctx);
+      this.args = args;
+      cl.setOut(new RawPrintWriter(out, StandardCharsets.UTF_8));
+      cl.setErr(new PrintWriter(err, true));
+    }
+
+    void run() {
+      exit = cl.execute(args);
+    }
+
+    String out() {
+      synchronized (out) {
+        return out.toString(StandardCharsets.UTF_8);
+      }
+    }
+
+    /** Interrupts the command (a clean end of a follow) and waits for it to return. */
+    Result interruptAndJoin() throws InterruptedException {
+      thread.interrupt();
+      thread.join();
+      return result();
+    }
+
+    Result join() throws InterruptedException {
+      thread.join();
+      return result();
+    }
+
+    Result result() {
+      return new Result(exit, out(), err.toString());
+    }
   }
 }

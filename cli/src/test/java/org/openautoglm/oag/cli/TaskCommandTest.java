@@ -12,9 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.openautoglm.oag.api.v1.Allocation;
+import org.openautoglm.oag.api.v1.AllocationState;
 import org.openautoglm.oag.api.v1.CreateTaskRequest;
 import org.openautoglm.oag.api.v1.DesiredState;
+import org.openautoglm.oag.api.v1.FencingMode;
 import org.openautoglm.oag.api.v1.ListTasksRequest;
+import org.openautoglm.oag.api.v1.ProcessMetrics;
 import org.openautoglm.oag.api.v1.ReadConsistency;
 import org.openautoglm.oag.api.v1.Resources;
 import org.openautoglm.oag.api.v1.RestartPolicy;
@@ -22,6 +26,7 @@ import org.openautoglm.oag.api.v1.Task;
 import org.openautoglm.oag.api.v1.TaskSpec;
 import org.openautoglm.oag.api.v1.TaskState;
 import org.openautoglm.oag.api.v1.TaskActionRequest;
+import org.openautoglm.oag.api.v1.Thresholds;
 import org.openautoglm.oag.client.OagTrailers;
 
 class TaskCommandTest extends CliTestSupport {
@@ -50,6 +55,59 @@ class TaskCommandTest extends CliTestSupport {
     assertEquals(Map.of("A", "1"), s.getEnvMap());
     assertEquals(CLIENT_ID, req.getMeta().getClientId());
     assertEquals("req-1", req.getMeta().getRequestId());
+  }
+
+  @Test
+  void submitSendsFencingThresholdsAndStopGrace() {
+    Result r = oag("task", "submit", "--fencing", "available", "--max-memory", "2Gi",
+        "--max-cpu", "150%", "--for", "1m30s", "--max-runtime", "2h", "--on-threshold", "kill",
+        "--stop-grace", "2.5s", "--", "serve");
+
+    assertEquals(0, r.exit(), r.err());
+    TaskSpec s = ((CreateTaskRequest) fake.requests.get(0)).getSpec();
+    assertEquals(FencingMode.FENCING_AVAILABLE, s.getFencing());
+    assertEquals(Thresholds.newBuilder().setMaxMemoryMib(2048).setMaxCpuPercent(150)
+        .setCpuForMs(90_000).setMaxRuntimeMs(7_200_000).setKill(true).build(), s.getThresholds());
+    assertEquals(2500, s.getStopGraceMs());
+  }
+
+  @Test
+  void withoutLimitOptionsTheSpecCarriesNone() {
+    Result r = oag("task", "create", "--max-runtime", "90", "--", "serve");
+
+    assertEquals(0, r.exit(), r.err());
+    TaskSpec s = ((CreateTaskRequest) fake.requests.get(0)).getSpec();
+    assertEquals(Thresholds.newBuilder().setMaxRuntimeMs(90_000).build(), s.getThresholds());
+    assertEquals(FencingMode.FENCING_MODE_UNSPECIFIED, s.getFencing());
+    assertEquals(0, s.getStopGraceMs());
+  }
+
+  @Test
+  void badLimitValuesAreUsageErrorsNamingTheOption() {
+    // The option the error must name, then the arguments.
+    for (List<String> c : List.of(
+        List.of("--fencing", "--fencing", "loose"),
+        List.of("--max-memory", "--max-memory", "lots"),
+        List.of("--max-cpu", "--max-cpu", "0", "--for", "30s"),
+        List.of("--max-cpu", "--max-cpu", "fast", "--for", "30s"),
+        List.of("--for", "--max-cpu", "150"),
+        List.of("--max-cpu", "--for", "30s"),
+        List.of("--for", "--max-cpu", "150", "--for", "soon"),
+        List.of("--max-runtime", "--max-runtime", "0s"),
+        List.of("--max-runtime", "--max-runtime", "5x"),
+        List.of("--on-threshold", "--on-threshold", "explode"),
+        List.of("--stop-grace", "--stop-grace", "-1s"))) {
+      List<String> line = new ArrayList<>(List.of("task", "submit"));
+      line.addAll(c.subList(1, c.size()));
+      line.addAll(List.of("--", "serve"));
+      Result r = oag(line.toArray(new String[0]));
+      String what = line + " -> " + r.err();
+      assertEquals(2, r.exit(), what);
+      assertEquals(1, r.errLines().size(), what);
+      assertTrue(r.err().contains(c.get(0)), what);
+      assertFalse(r.err().contains("Exception"), what);
+    }
+    assertTrue(fake.requests.isEmpty());
   }
 
   @Test
@@ -99,7 +157,9 @@ class TaskCommandTest extends CliTestSupport {
   @Test
   void everyCommandHasHelp() {
     for (String[] args : List.of(new String[] {"--help"}, new String[] {"task", "--help"},
-        new String[] {"task", "submit", "--help"}, new String[] {"cluster", "status", "-h"},
+        new String[] {"task", "submit", "--help"}, new String[] {"task", "logs", "--help"},
+        new String[] {"node", "list", "--help"}, new String[] {"events", "--help"},
+        new String[] {"cluster", "status", "-h"},
         new String[] {"dev", "--help"}, new String[] {"coordinator", "--help"})) {
       Result r = oag(args);
       assertEquals(0, r.exit(), String.join(" ", args) + " -> " + r.err());
@@ -159,7 +219,23 @@ class TaskCommandTest extends CliTestSupport {
     j.fieldNames().forEachRemaining(names::add);
     assertEquals(List.of("id", "name", "state", "desired", "node", "command", "args", "cpu",
         "memoryMiB", "gpus", "restart", "labels", "priority", "createdAt", "updatedAt",
-        "finishedAt", "version", "message"), names);
+        "finishedAt", "version", "message", "fencing", "thresholds", "stopGraceMs",
+        "allocation"), names);
+    JsonNode a = j.get("allocation");
+    List<String> allocationNames = new ArrayList<>();
+    a.fieldNames().forEachRemaining(allocationNames::add);
+    assertEquals(List.of("id", "generation", "node", "state", "pid", "restarts", "exited",
+        "exitCode", "placedAt", "startedAt", "endedAt", "reason", "metrics"), allocationNames);
+    assertEquals("RUNNING", a.get("state").asText());
+    assertEquals(4242, a.get("pid").asLong());
+    assertTrue(a.get("exitCode").isNull(), "no exit code while it runs");
+    assertEquals(12.5, a.get("metrics").get("cpuPercent").asDouble());
+    assertEquals(300, a.get("metrics").get("rssMiB").asLong());
+    assertEquals("available", j.get("fencing").asText());
+    assertEquals(2048, j.get("thresholds").get("maxMemoryMiB").asLong());
+    assertTrue(j.get("thresholds").get("maxRuntimeMs").isNull());
+    assertEquals("restart", j.get("thresholds").get("onThreshold").asText());
+    assertEquals(30_000, j.get("stopGraceMs").asLong());
     assertEquals("RUNNING", j.get("state").asText());
     assertEquals("PAUSED", j.get("desired").asText());
     assertEquals("n1", j.get("node").asText());
@@ -181,6 +257,55 @@ class TaskCommandTest extends CliTestSupport {
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("State:"), r.out());
     assertTrue(r.out().contains("sh -c echo hi"), r.out());
+    assertTrue(r.out().contains("Fencing:     available"), r.out());
+    assertTrue(r.out().contains("Thresholds:  memory 2Gi, cpu 150% for 30s; then restart"),
+        r.out());
+    assertTrue(r.out().contains("Stop grace:  30s"), r.out());
+    assertTrue(r.out().contains("Allocation:  a7 (generation 3)"), r.out());
+    assertTrue(r.out().contains("  PID:       4242"), r.out());
+    assertTrue(r.out().contains("  Restarts:  1"), r.out());
+    assertTrue(r.out().contains("  CPU:       12.5%"), r.out());
+    assertTrue(r.out().contains("  RSS:       300Mi"), r.out());
+    assertFalse(r.out().contains("Exit code:"), r.out());
+  }
+
+  @Test
+  void getShowsTheExitCodeOfAnExitedAllocationAndDashesForAFollowersAnswer() {
+    Task t = fullTask();
+    fake.put(t.toBuilder().setAllocation(t.getAllocation().toBuilder()
+        .setState(AllocationState.ALLOCATION_EXITED).setExited(true).setExitCode(3)
+        .setEndedAtMs(1_700_000_009_000L).setReason("exited with 3").clearMetrics()).build());
+
+    Result r = oag("task", "get", "t7");
+
+    assertEquals(0, r.exit(), r.err());
+    assertRow(r.out(), "  Exit code:", "3");
+    assertRow(r.out(), "  State:", "EXITED");
+    assertRow(r.out(), "  CPU:", "-");
+    assertRow(r.out(), "  Ended:", "2023-11-14T22:13:29Z");
+    assertRow(r.out(), "  Reason:", "exited with 3");
+  }
+
+  @Test
+  void getWithoutAnAllocationSaysSo() {
+    fake.put(fullTask().toBuilder().clearAllocation().build());
+
+    Result r = oag("task", "get", "t7");
+    Result json = oag("task", "get", "t7", "-o", "json");
+
+    assertTrue(r.out().contains("Allocation:  -"), r.out());
+    assertTrue(json.out().contains("\"allocation\" : null"), json.out());
+  }
+
+  @Test
+  void listShowsTheAllocationsNodeWhileTheTaskHasNone() {
+    fake.put(fullTask().toBuilder().setNode("").build());
+
+    Result r = oag("task", "list");
+
+    assertEquals(0, r.exit(), r.err());
+    String row = r.out().split("\n")[1];
+    assertTrue(row.matches("t7\\s+echo\\s+RUNNING\\s+PAUSED\\s+n1\\s+.*"), row);
   }
 
   @Test
@@ -222,14 +347,28 @@ class TaskCommandTest extends CliTestSupport {
     assertEquals(0, r.exit(), r.err());
   }
 
+  /** A detail row: the label, padding, then the value (a prefix of the rest of the line). */
+  private static void assertRow(String out, String label, String value) {
+    assertTrue(out.lines().anyMatch(l -> l.startsWith(label)
+        && l.substring(label.length()).strip().startsWith(value)), label + " " + value + "\n" + out);
+  }
+
   private static Task fullTask() {
     return Task.newBuilder().setId("t7")
         .setSpec(TaskSpec.newBuilder().setName("echo").setCommand("sh")
             .addArgs("-c").addArgs("echo hi")
             .setResources(Resources.newBuilder().setCpuMillis(250).setMemoryMib(300))
-            .setRestart(RestartPolicy.RESTART_ALWAYS).putLabels("model", "glm").setPriority(2))
+            .setRestart(RestartPolicy.RESTART_ALWAYS).putLabels("model", "glm").setPriority(2)
+            .setFencing(FencingMode.FENCING_AVAILABLE).setStopGraceMs(30_000)
+            .setThresholds(Thresholds.newBuilder().setMaxMemoryMib(2048)
+                .setMaxCpuPercent(150).setCpuForMs(30_000)))
         .setState(TaskState.RUNNING).setDesired(DesiredState.DESIRED_PAUSED).setNode("n1")
         .setCreatedAtMs(1_700_000_000_000L).setUpdatedAtMs(1_700_000_001_000L)
-        .setVersion(42).setMessage("running on n1").build();
+        .setVersion(42).setMessage("running on n1")
+        .setAllocation(Allocation.newBuilder().setId("a7").setGeneration(3).setNode("n1")
+            .setState(AllocationState.ALLOCATION_RUNNING).setPid(4242).setRestarts(1)
+            .setPlacedAtMs(1_700_000_000_500L).setStartedAtMs(1_700_000_001_000L)
+            .setMetrics(ProcessMetrics.newBuilder().setCpuPercent(12.5).setRssMib(300)))
+        .build();
   }
 }

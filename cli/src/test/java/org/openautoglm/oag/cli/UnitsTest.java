@@ -3,6 +3,7 @@ package org.openautoglm.oag.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.openautoglm.oag.api.v1.RestartPolicy;
 import picocli.CommandLine.TypeConversionException;
@@ -41,5 +42,50 @@ class UnitsTest {
     assertEquals(RestartPolicy.RESTART_ON_FAILURE, new Units.Restart().convert("on-failure"));
     assertEquals(RestartPolicy.RESTART_ALWAYS, new Units.Restart().convert("ALWAYS"));
     assertThrows(TypeConversionException.class, () -> new Units.Restart().convert("sometimes"));
+  }
+
+  @Test
+  void durationsTakeUnitsAndABareNumberIsSeconds() {
+    Units.Span span = new Units.Span();
+    assertEquals(Duration.ofSeconds(30), span.convert("30s"));
+    assertEquals(Duration.ofSeconds(90), span.convert("90"));
+    assertEquals(Duration.ofMinutes(90), span.convert("1h30m"));
+    assertEquals(Duration.ofMillis(500), span.convert("500ms"));
+    assertEquals(Duration.ofMillis(1500), span.convert("1.5s"));
+    assertEquals(Duration.ofDays(2), span.convert("2d"));
+    for (String bad : new String[] {"", "0", "0s", "-1s", "5x", "s", "1h30", "1.5", "30 s"}) {
+      if (bad.equals("1.5")) {
+        assertEquals(Duration.ofMillis(1500), span.convert(bad));
+        continue;
+      }
+      assertThrows(TypeConversionException.class, () -> span.convert(bad), bad);
+    }
+  }
+
+  @Test
+  void sizesInBytesAndPercents() {
+    assertEquals(4096, new Units.Bytes().convert("4096"));
+    assertEquals(65536, new Units.Bytes().convert("64Ki"));
+    assertEquals(1 << 20, new Units.Bytes().convert("1M"));
+    assertThrows(TypeConversionException.class, () -> new Units.Bytes().convert("0"));
+    assertThrows(TypeConversionException.class, () -> new Units.Bytes().convert("1Ti"));
+    assertEquals(150, new Units.Percent().convert("150%"));
+    assertEquals(50, new Units.Percent().convert("50"));
+    assertThrows(TypeConversionException.class, () -> new Units.Percent().convert("0"));
+    assertThrows(TypeConversionException.class, () -> new Units.Percent().convert("1.5"));
+  }
+
+  @Test
+  void displayFormsAreCompact() {
+    assertEquals("500ms", Output.durationName(500));
+    assertEquals("2.5s", Output.durationName(2500));
+    assertEquals("1m30s", Output.durationName(90_000));
+    assertEquals("2h", Output.durationName(7_200_000));
+    assertEquals("0.4s ago", Output.ageName(420));
+    assertEquals("3m12s ago", Output.ageName(192_300));
+    assertEquals("-", Output.ageName(-1));
+    assertEquals("512Mi", Output.memoryName(512));
+    assertEquals("16Gi", Output.memoryName(16384));
+    assertEquals("1.5Gi", Output.memoryName(1536));
   }
 }

@@ -1,0 +1,106 @@
+package org.openautoglm.oag.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.openautoglm.oag.api.v1.Allocation;
+import org.openautoglm.oag.api.v1.AllocationState;
+import org.openautoglm.oag.api.v1.ProcessMetrics;
+import org.openautoglm.oag.api.v1.Task;
+import org.openautoglm.oag.api.v1.Thresholds;
+
+/**
+ * The parts of {@code task get} about running: the task's limits and its current (or last)
+ * allocation, as JSON fields and as detail rows. Live metrics are only in the leader's
+ * memory, so they show as {@code -} (null in JSON) when a follower answered.
+ */
+final class AllocationOutput {
+
+  private AllocationOutput() {}
+
+  static ObjectNode thresholdsJson(Thresholds t) {
+    ObjectNode n = Output.JSON.createObjectNode();
+    n.put("maxMemoryMiB", t.getMaxMemoryMib() == 0 ? null : t.getMaxMemoryMib());
+    n.put("maxCpuPercent", t.getMaxCpuPercent() == 0 ? null : t.getMaxCpuPercent());
+    n.put("cpuForMs", t.getCpuForMs() == 0 ? null : t.getCpuForMs());
+    n.put("maxRuntimeMs", t.getMaxRuntimeMs() == 0 ? null : t.getMaxRuntimeMs());
+    n.put("onThreshold", t.getKill() ? "kill" : "restart");
+    return n;
+  }
+
+  static ObjectNode json(Allocation a) {
+    ObjectNode n = Output.JSON.createObjectNode();
+    n.put("id", a.getId());
+    n.put("generation", a.getGeneration());
+    n.put("node", a.getNode().isEmpty() ? null : a.getNode());
+    n.put("state", allocationState(a.getState()));
+    n.put("pid", a.getPid() == 0 ? null : a.getPid());
+    n.put("restarts", a.getRestarts());
+    n.put("exited", a.getExited());
+    n.put("exitCode", a.getExited() ? a.getExitCode() : null);
+    n.put("placedAt", Output.time(a.getPlacedAtMs()));
+    n.put("startedAt", Output.time(a.getStartedAtMs()));
+    n.put("endedAt", Output.time(a.getEndedAtMs()));
+    n.put("reason", a.getReason().isEmpty() ? null : a.getReason());
+    if (a.hasMetrics()) {
+      ProcessMetrics m = a.getMetrics();
+      ObjectNode j = n.putObject("metrics");
+      j.put("cpuPercent", m.getCpuPercent());
+      j.put("rssMiB", m.getRssMib());
+      j.put("uptimeMs", m.getUptimeMs());
+      j.put("gpuPercent", m.getGpuPercent());
+      j.put("gpuMemoryMiB", m.getGpuMemoryMib());
+      j.put("sampledAt", Output.time(m.getSampledAtMs()));
+    } else {
+      n.putNull("metrics");
+    }
+    return n;
+  }
+
+  static void rows(Task t, List<String[]> rows) {
+    if (!t.hasAllocation()) {
+      rows.add(new String[] {"Allocation:", "-"});
+      return;
+    }
+    Allocation a = t.getAllocation();
+    rows.add(new String[] {"Allocation:", Output.dash(a.getId()) + " (generation " + a.getGeneration()
+        + ")"});
+    rows.add(new String[] {"  State:", Output.dash(allocationState(a.getState()))});
+    rows.add(new String[] {"  Node:", Output.dash(a.getNode())});
+    rows.add(new String[] {"  PID:", a.getPid() == 0 ? "-" : Long.toString(a.getPid())});
+    rows.add(new String[] {"  Restarts:", Integer.toString(a.getRestarts())});
+    boolean live = a.hasMetrics();
+    rows.add(new String[] {"  CPU:", live ? String.format(Locale.ROOT, "%.1f%%",
+        a.getMetrics().getCpuPercent()) : "-"});
+    rows.add(new String[] {"  RSS:", live ? a.getMetrics().getRssMib() + "Mi" : "-"});
+    if (a.getExited()) {
+      rows.add(new String[] {"  Exit code:", Integer.toString(a.getExitCode())});
+    }
+    rows.add(new String[] {"  Started:", Output.dash(Output.time(a.getStartedAtMs()))});
+    rows.add(new String[] {"  Ended:", Output.dash(Output.time(a.getEndedAtMs()))});
+    rows.add(new String[] {"  Reason:", Output.dash(a.getReason())});
+  }
+
+  /** {@code memory 2Gi, cpu 150% for 30s, runtime 1h; then kill}, or {@code -}. */
+  static String thresholds(Thresholds t) {
+    List<String> parts = new ArrayList<>();
+    if (t.getMaxMemoryMib() > 0) {
+      parts.add("memory " + Output.memoryName(t.getMaxMemoryMib()));
+    }
+    if (t.getMaxCpuPercent() > 0) {
+      parts.add("cpu " + t.getMaxCpuPercent() + "% for " + Output.durationName(t.getCpuForMs()));
+    }
+    if (t.getMaxRuntimeMs() > 0) {
+      parts.add("runtime " + Output.durationName(t.getMaxRuntimeMs()));
+    }
+    return parts.isEmpty() ? "-"
+        : String.join(", ", parts) + "; then " + (t.getKill() ? "kill" : "restart");
+  }
+
+  /** {@code RUNNING} for ALLOCATION_RUNNING; null when unspecified. */
+  static String allocationState(AllocationState s) {
+    return s == AllocationState.ALLOCATION_STATE_UNSPECIFIED || s == AllocationState.UNRECOGNIZED
+        ? null : s.name().substring("ALLOCATION_".length());
+  }
+}
