@@ -14,9 +14,12 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     scope = ScopeType.INHERIT,
     versionProvider = Main.Version.class,
-    description = "Open-AutoGLM coordinator: run a cluster, submit and manage tasks.",
+    description = "Open-AutoGLM coordinator: run a cluster, submit and manage tasks, inspect "
+        + "nodes and the event log.",
     subcommands = {
         TaskCommand.class,
+        NodeCommand.class,
+        EventsCommand.class,
         ClusterCommand.class,
         BenchCommand.class,
         DevCommand.class,
@@ -52,7 +55,10 @@ public final class Main {
   public static void main(String[] args) {
     keepAsyncStagesOnAPool();
     configureLogging(args);
-    System.exit(commandLine(CliContext.fromSystem()).execute(args));
+    CommandLine cl = commandLine(CliContext.fromSystem());
+    // Task output goes to stdout byte for byte (oag task logs).
+    cl.setOut(new RawPrintWriter(System.out, java.nio.charset.Charset.defaultCharset()));
+    System.exit(cl.execute(args));
   }
 
   /** The system property that sizes the JDK's common ForkJoinPool. */
