@@ -17,11 +17,12 @@ import org.openautoglm.oag.api.v1.EventsRequest;
  * events), and {@code since_index} selects whole entries after an index. So a stream that
  * broke is asked again, at another member, from the last delivered entry's index minus one
  * (an entry may have had more events than were delivered), and every event at or before the
- * last delivered (index, position) is dropped. Each attempt that delivered something before
- * it broke starts a fresh retry budget ({@link RetryLoop}'s progress), so a follow that ran
- * for hours survives a failover; a follow stream that the server ends is resumed the same way,
- * since it has no natural end. A resumed call is served from the new member's applied state:
- * without follow, a lagging member may end the listing earlier than the first would have.
+ * last delivered (index, position) is dropped. An attempt that delivered something before it
+ * broke, or a follow that stayed open a while, starts a fresh retry budget ({@link
+ * RetryLoop#runStream}), so a follow that ran for hours survives a failover; a follow stream
+ * that the server ends is resumed the same way, since it has no natural end. A resumed call
+ * is served from the new member's applied state: without follow, a lagging member may end
+ * the listing earlier than the first would have.
  *
  * <p>Runs on the subscription's thread only.
  */
@@ -42,7 +43,7 @@ final class EventStream implements Runnable {
 
   @Override
   public void run() {
-    loop.run("Events", null, this::attempt, () -> delivered);
+    loop.runStream("Events", query.follow(), this::attempt, () -> delivered);
   }
 
   private Void attempt(ManagedChannel channel, long deadlineNanos, AttemptTracer tracer) {

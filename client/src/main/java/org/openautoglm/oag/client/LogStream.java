@@ -33,7 +33,8 @@ final class LogStream implements Runnable {
 
   @Override
   public void run() {
-    loop.run("Logs", null, this::attempt);
+    // Once a byte was delivered an attempt no longer fails retryably, so progress stays 0.
+    loop.runStream("Logs", follow, this::attempt, () -> 0);
   }
 
   private Void attempt(ManagedChannel channel, long deadlineNanos, AttemptTracer tracer) {

@@ -62,15 +62,22 @@ final class RetryLoop {
    * @param requestId the write's request id, or null for a read
    */
   <T> T run(String method, String requestId, Rpc<T> rpc) {
-    return run(method, requestId, rpc, () -> 0);
+    return run(method, requestId, rpc, false, null);
   }
 
   /**
-   * Like {@link #run(String, String, Rpc)}, for a read stream that resumes where it broke:
-   * {@code progress} counts what attempts delivered, and a retryable failure of an attempt
-   * that advanced it starts over with a fresh budget and backoff, as a new call would.
+   * Like {@link #run(String, String, Rpc)}, for a read stream that resumes where it broke.
+   * A retryable failure starts over with a fresh budget and backoff, as a new call would,
+   * when the attempt advanced {@code progress} (a count of what attempts delivered), or when
+   * it is a {@code follow} stream that stayed open longer than one attempt's deadline: it
+   * was being served, only quietly, so the time it spent says nothing about reachability.
    */
-  <T> T run(String method, String requestId, Rpc<T> rpc, LongSupplier progress) {
+  <T> T runStream(String method, boolean follow, Rpc<T> rpc, LongSupplier progress) {
+    return run(method, null, rpc, follow, progress);
+  }
+
+  private <T> T run(String method, String requestId, Rpc<T> rpc, boolean follow,
+      LongSupplier progress) {
     boolean mutating = requestId != null;
     long end = ticker.nanoTime() + config.retryBudget().toNanos();
     Backoff backoff = new Backoff(config.initialBackoff(), config.maxBackoff());
@@ -84,7 +91,8 @@ final class RetryLoop {
       AttemptTracer tracer = new AttemptTracer();
       s.attempts++;
       s.address = address;
-      long mark = progress.getAsLong();
+      long started = ticker.nanoTime();
+      long mark = progress == null ? 0 : progress.getAsLong();
       try {
         return rpc.call(endpoints.channel(address),
             Math.min(config.deadline().toNanos(), remaining), tracer);
@@ -95,7 +103,8 @@ final class RetryLoop {
         if (!err.retryable()) {
           throw s.maybeApplied && !definitive(err) ? indeterminate(method, requestId, s, err) : err;
         }
-        if (progress.getAsLong() != mark) {
+        if (progress != null && (progress.getAsLong() != mark
+            || (follow && ticker.nanoTime() - started > config.deadline().toNanos()))) {
           end = ticker.nanoTime() + config.retryBudget().toNanos();
           backoff = new Backoff(config.initialBackoff(), config.maxBackoff());
           s = new State();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,22 @@ class EventStreamTest extends ClientTestSupport {
       await().until(() -> seen.size() == 4);
     }
     assertEquals(List.of("1.0", "2.0", "3.0", "4.0"), seen);
+  }
+
+  @Test
+  void aFollowIdleForLongerThanTheBudgetStillResumes() throws Exception {
+    FakeCoordinator n1 = fake("n1");
+    FakeCoordinator n2 = fake("n2");
+    CoordinatorClient client = client(config("n1", "n2").retryBudget(Duration.ofSeconds(5)));
+
+    try (Subscription s = client.events(EventQuery.all().following(), this::record)) {
+      await().until(() -> n1.openStreams() == 1);
+      ticker.sleep(Duration.ofMinutes(10));
+      n1.breakStreams(Status.UNAVAILABLE.withDescription("member died"));
+      n2.addEvent(event(1, 0));
+      await().until(() -> seen.size() == 1);
+      assertTrue(!s.isDone());
+    }
   }
 
   @Test
