@@ -39,6 +39,12 @@ import org.slf4j.LoggerFactory;
 final class RetryLoop {
   private static final Logger log = LoggerFactory.getLogger(RetryLoop.class);
   private static final Duration ELECTION_POLL = Duration.ofMillis(100);
+  /**
+   * The least budget worth an attempt. One with less could only time out, and a write that
+   * times out after it was sent reads as indeterminate although every earlier answer said
+   * it was not applied.
+   */
+  private static final long MIN_ATTEMPT_NANOS = Duration.ofMillis(50).toNanos();
 
   /** One attempt: an RPC to {@code channel} that must honour the deadline and the tracer. */
   @FunctionalInterface
@@ -84,7 +90,7 @@ final class RetryLoop {
     State s = new State();
     while (true) {
       long remaining = end - ticker.nanoTime();
-      if (remaining <= 0) {
+      if (remaining < Math.min(MIN_ATTEMPT_NANOS, config.retryBudget().toNanos())) {
         throw giveUp(method, requestId, s);
       }
       String address = endpoints.current();
@@ -123,7 +129,7 @@ final class RetryLoop {
         // While members name no reachable leader an election is running; it ends within
         // about an election timeout, so poll briefly rather than back off far past it.
         Duration wait = err instanceof NotLeaderException ? backoff.nextAtMost(ELECTION_POLL) : backoff.next();
-        if (ticker.nanoTime() + wait.toNanos() >= end) {
+        if (ticker.nanoTime() + wait.toNanos() + MIN_ATTEMPT_NANOS > end) {
           throw giveUp(method, requestId, s);
         }
         log.debug("event=retry method={} address={} attempt={} wait_ms={} error=\"{}\"",
