@@ -1,0 +1,450 @@
+package org.openautoglm.oag.agent.session;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.openautoglm.oag.agent.v1.AgentMessage;
+import org.openautoglm.oag.agent.v1.AgentServiceGrpc;
+import org.openautoglm.oag.agent.v1.CoordinatorMessage;
+import org.openautoglm.oag.agent.v1.Heartbeat;
+import org.openautoglm.oag.agent.v1.HeartbeatAck;
+import org.openautoglm.oag.agent.v1.Hello;
+import org.openautoglm.oag.agent.v1.LogData;
+import org.openautoglm.oag.agent.v1.RegisterReply;
+import org.openautoglm.oag.agent.v1.RegisterRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's one session with the leader: register, open the {@code Session} stream, send a
+ * Hello with the full inventory, wait for the desired set, then heartbeat every interval until
+ * the stream ends, and start over with the next coordinator.
+ *
+ * <p>Why it works this way: the agent never knows who leads; any coordinator relays to the
+ * leader, so it tries them in order, staying with the one that last worked and moving to the
+ * next after any failure (a refused Register or stream, UNAVAILABLE, FAILED_PRECONDITION, an
+ * error, a completed stream, or {@code idleTimeout} without an admitted message), waiting a
+ * backoff that doubles from {@code backoffMin} to {@code backoffMax} and starts over once a
+ * session gets its desired set. Every message carries the leader's term; one below the
+ * highest seen is dropped (WARN with the reason) before it can change anything, so a deposed
+ * leader can neither extend the lease nor change the desired set.
+ *
+ * <p>Threading: all state lives on one thread ({@code oag-agent-link-NODE}), which is also the
+ * gRPC callback executor, so sends, receipts, timers and the {@link SessionHandler} calls are
+ * serialized. The public methods are thread-safe; {@link #close()} must not be called from a
+ * {@link SessionHandler} or {@link LeaseListener} callback.
+ */
+public final class CoordinatorLink implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CoordinatorLink.class);
+  private static final Duration REGISTER_DEADLINE = Duration.ofSeconds(5);
+
+  /**
+   * How the link behaves; see the class comment.
+   *
+   * @param coordinators {@code host:port} of each coordinator's API, tried in this order
+   * @param heartbeat the interval between heartbeats, unless the register reply names one
+   */
+  public record Settings(String nodeId, String bootId, List<String> coordinators,
+      Duration heartbeat, Duration backoffMin, Duration backoffMax, Duration idleTimeout) {
+    public Settings {
+      Objects.requireNonNull(nodeId, "nodeId");
+      Objects.requireNonNull(bootId, "bootId");
+      coordinators = List.copyOf(coordinators);
+      if (coordinators.isEmpty()) {
+        throw new IllegalArgumentException("no coordinators");
+      }
+      coordinators.forEach(CoordinatorLink::hostPort);
+      if (heartbeat.isNegative() || heartbeat.isZero() || backoffMin.isNegative()
+          || backoffMax.compareTo(backoffMin) < 0 || idleTimeout.isNegative() || idleTimeout.isZero()) {
+        throw new IllegalArgumentException("bad link timing: " + heartbeat + ", backoff "
+            + backoffMin + ".." + backoffMax + ", idle " + idleTimeout);
+      }
+    }
+  }
+
+  /** One attempt: register, stream, heartbeats. Fields are touched on the link thread only. */
+  private static final class Session {
+    final String target;
+    final long number;
+    ClientCallStreamObserver<AgentMessage> requests;
+    ScheduledFuture<?> ticks;
+    volatile boolean established;
+    long heartbeatNanos;
+    long lastHeardNanos;
+
+    Session(String target, long number) {
+      this.target = target;
+      this.number = number;
+    }
+  }
+
+  private final Settings settings;
+  private final RegisterRequest registration;
+  private final SessionHandler handler;
+  private final LeaseListener leaseListener;
+  private final ScheduledExecutorService executor;
+  private final TermTracker terms = new TermTracker();
+  private final AtomicBoolean heartbeatQueued = new AtomicBoolean();
+
+  // Link-thread state.
+  private final Map<String, ManagedChannel> channels = new HashMap<>();
+  private final LeaseTracker lease = new LeaseTracker();
+  private int index;
+  private long backoffNanos;
+  private long sessions;
+  private long seq;
+
+  // Written on the link thread, read anywhere.
+  private volatile Session current;
+  private volatile OptionalLong leaseDeadline = OptionalLong.empty();
+  private volatile boolean closed;
+
+  public CoordinatorLink(Settings settings, RegisterRequest registration, SessionHandler handler,
+      LeaseListener leaseListener) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.registration = Objects.requireNonNull(registration, "registration");
+    this.handler = Objects.requireNonNull(handler, "handler");
+    this.leaseListener = Objects.requireNonNull(leaseListener, "leaseListener");
+    this.backoffNanos = settings.backoffMin().toNanos();
+    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "oag-agent-link-" + settings.nodeId());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Starts connecting; returns at once. */
+  public void start() {
+    executor.execute(this::connect);
+  }
+
+  /** The highest leader term seen by this agent process. */
+  public long maxTermSeen() {
+    return terms.highest();
+  }
+
+  /** The lease deadline on {@link System#nanoTime()}'s clock; empty before the first ack. */
+  public OptionalLong leaseDeadlineNanos() {
+    return leaseDeadline;
+  }
+
+  /** The coordinator of the session that has its desired set, if any. */
+  public Optional<String> connectedTo() {
+    Session s = current;
+    return s != null && s.established ? Optional.of(s.target) : Optional.empty();
+  }
+
+  /**
+   * Sends a heartbeat now, outside the interval, if a session is established (so a state
+   * change reaches the leader without waiting for the next tick). Calls that arrive while one
+   * is queued are folded into it. The future completes once it was sent or skipped.
+   */
+  public CompletableFuture<Void> heartbeatNow() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (!heartbeatQueued.compareAndSet(false, true)) {
+      done.complete(null);
+      return done;
+    }
+    try {
+      executor.execute(() -> {
+        heartbeatQueued.set(false);
+        Session s = current;
+        if (s != null && s.established) {
+          sendHeartbeat(s);
+        }
+        done.complete(null);
+      });
+    } catch (RejectedExecutionException e) {
+      done.complete(null);
+    }
+    return done;
+  }
+
+  /**
+   * Ends the session (half-closes the stream, so the coordinator sees a clean end) and stops
+   * reconnecting. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      executor.submit(() -> end(current, "agent closing", null, false)).get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("event=link_close_incomplete node={} error=\"{}\"", settings.nodeId(), e.toString());
+    }
+    for (ManagedChannel c : channels.values()) {
+      c.shutdown();
+    }
+    for (ManagedChannel c : channels.values()) {
+      try {
+        if (!c.awaitTermination(500, TimeUnit.MILLISECONDS)) {
+          c.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        c.shutdownNow();
+      }
+    }
+    executor.shutdownNow();
+  }
+
+  private void connect() {
+    if (closed) {
+      return;
+    }
+    Session s = new Session(settings.coordinators().get(index), ++sessions);
+    current = s;
+    log.info("event=link_connecting node={} coordinator={} attempt={}", settings.nodeId(), s.target,
+        s.number);
+    AgentServiceGrpc.newStub(channel(s.target))
+        .withDeadlineAfter(REGISTER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+        .register(registration, new StreamObserver<>() {
+          @Override
+          public void onNext(RegisterReply reply) {
+            registered(s, reply);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            end(s, "register refused", t, true);
+          }
+
+          @Override
+          public void onCompleted() {
+            // The reply came in onNext; nothing else to do.
+          }
+        });
+  }
+
+  private void registered(Session s, RegisterReply reply) {
+    if (s != current || closed) {
+      return;
+    }
+    terms.observe(reply.getTerm());
+    s.heartbeatNanos = reply.getHeartbeatMs() > 0
+        ? TimeUnit.MILLISECONDS.toNanos(reply.getHeartbeatMs()) : settings.heartbeat().toNanos();
+    log.info("event=link_registered node={} coordinator={} term={} lease_ms={} heartbeat_ms={}",
+        settings.nodeId(), s.target, reply.getTerm(), reply.getLeaseMs(),
+        TimeUnit.NANOSECONDS.toMillis(s.heartbeatNanos));
+    AgentServiceGrpc.newStub(channel(s.target)).session(new ClientResponseObserver<AgentMessage,
+        CoordinatorMessage>() {
+      @Override
+      public void beforeStart(ClientCallStreamObserver<AgentMessage> requests) {
+        s.requests = requests;
+      }
+
+      @Override
+      public void onNext(CoordinatorMessage message) {
+        received(s, message);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        end(s, "stream failed", t, true);
+      }
+
+      @Override
+      public void onCompleted() {
+        end(s, "stream completed by the coordinator", null, true);
+      }
+    });
+    s.lastHeardNanos = System.nanoTime();
+    s.requests.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder()
+        .setNodeId(settings.nodeId())
+        .setBootId(settings.bootId())
+        .setMaxTermSeen(terms.highest())
+        .addAllInventory(handler.inventory())).build());
+    s.ticks = executor.scheduleAtFixedRate(() -> tick(s), s.heartbeatNanos, s.heartbeatNanos,
+        TimeUnit.NANOSECONDS);
+  }
+
+  private void received(Session s, CoordinatorMessage message) {
+    if (s != current || closed) {
+      return;
+    }
+    long highest = terms.highest();
+    if (!terms.admit(message.getTerm())) {
+      log.warn("event=message_dropped node={} coordinator={} body={} term={} max_term_seen={} "
+          + "reason=\"term below the highest seen: from a deposed leader\"", settings.nodeId(),
+          s.target, message.getBodyCase(), message.getTerm(), highest);
+      return;
+    }
+    s.lastHeardNanos = System.nanoTime();
+    switch (message.getBodyCase()) {
+      case DESIRED_SET -> {
+        handler.desiredSet(message.getTerm(), message.getDesiredSet());
+        if (!s.established) {
+          s.established = true;
+          backoffNanos = settings.backoffMin().toNanos();
+          log.info("event=link_established node={} coordinator={} term={} version={}",
+              settings.nodeId(), s.target, message.getTerm(), message.getDesiredSet().getVersion());
+          sendHeartbeat(s);
+        }
+      }
+      case ACK -> acked(s, message.getTerm(), message.getAck());
+      case LOG_REQUEST -> handler.logRequest(message.getLogRequest(), sink(s));
+      default -> log.warn("event=message_dropped node={} coordinator={} term={} "
+          + "reason=\"no body this agent understands\"", settings.nodeId(), s.target,
+          message.getTerm());
+    }
+  }
+
+  private void acked(Session s, long term, HeartbeatAck ack) {
+    if (!lease.knows(ack.getSeq())) {
+      log.warn("event=ack_dropped node={} coordinator={} term={} seq={} "
+          + "reason=\"no heartbeat with this seq is remembered\"", settings.nodeId(), s.target, term,
+          ack.getSeq());
+      return;
+    }
+    OptionalLong moved = lease.acked(ack.getSeq(), ack.getLeaseMs());
+    if (moved.isPresent()) {
+      leaseDeadline = moved;
+      try {
+        leaseListener.renewed(moved.getAsLong());
+      } catch (RuntimeException e) {
+        log.error("event=lease_listener_failed node={}", settings.nodeId(), e);
+      }
+    }
+  }
+
+  private void tick(Session s) {
+    if (s != current || closed) {
+      return;
+    }
+    long silent = System.nanoTime() - s.lastHeardNanos;
+    if (silent > settings.idleTimeout().toNanos()) {
+      end(s, "no admitted message for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms", null, true);
+      return;
+    }
+    if (s.established) {
+      sendHeartbeat(s);
+    }
+  }
+
+  private void sendHeartbeat(Session s) {
+    Heartbeat.Builder body;
+    try {
+      body = handler.heartbeat();
+    } catch (RuntimeException e) {
+      log.error("event=heartbeat_not_built node={}", settings.nodeId(), e);
+      return;
+    }
+    long n = ++seq;
+    body.setSeq(n).setSentAtMs(System.currentTimeMillis());
+    // Taken before the send: the lease may only ever start earlier than the real send.
+    lease.sent(n, System.nanoTime());
+    s.requests.onNext(AgentMessage.newBuilder().setHeartbeat(body).build());
+  }
+
+  private LogSink sink(Session s) {
+    return new LogSink() {
+      @Override
+      public boolean isOpen() {
+        return s == current && !closed;
+      }
+
+      @Override
+      public boolean isReady() {
+        return isOpen() && s.requests.isReady();
+      }
+
+      @Override
+      public void send(LogData data) {
+        try {
+          executor.execute(() -> {
+            if (s == current && !closed) {
+              s.requests.onNext(AgentMessage.newBuilder().setLogData(data).build());
+            }
+          });
+        } catch (RejectedExecutionException e) {
+          // Closed: the session is gone and the data with it.
+        }
+      }
+    };
+  }
+
+  /** Ends session {@code s} if it is still the current one; then reconnects unless closing. */
+  private void end(Session s, String reason, Throwable error, boolean reconnect) {
+    if (s == null || s != current) {
+      return;
+    }
+    current = null;
+    if (s.ticks != null) {
+      s.ticks.cancel(false);
+    }
+    if (s.requests != null) {
+      if (error == null && !reconnect) {
+        s.requests.onCompleted();
+      } else {
+        s.requests.cancel(reason, null);
+      }
+    }
+    handler.sessionEnded();
+    if (!reconnect || closed) {
+      log.info("event=link_closed node={} coordinator={}", settings.nodeId(), s.target);
+      return;
+    }
+    Status status = error == null ? null : Status.fromThrowable(error);
+    index = (index + 1) % settings.coordinators().size();
+    long delay = backoffNanos;
+    backoffNanos = Math.min(backoffNanos * 2, settings.backoffMax().toNanos());
+    log.warn("event=session_ended node={} coordinator={} established={} reason=\"{}\" code={} "
+        + "error=\"{}\" next={} retry_ms={}", settings.nodeId(), s.target, s.established, reason,
+        status == null ? "-" : status.getCode(), status == null ? "" : status.getDescription(),
+        settings.coordinators().get(index), TimeUnit.NANOSECONDS.toMillis(delay));
+    executor.schedule(this::connect, delay, TimeUnit.NANOSECONDS);
+  }
+
+  private ManagedChannel channel(String target) {
+    return channels.computeIfAbsent(target, t -> {
+      String[] hp = hostPort(t);
+      return NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1]))
+          .usePlaintext()
+          .executor(executor)
+          .build();
+    });
+  }
+
+  /** Splits {@code host:port} (an IPv6 host in brackets); throws on anything else. */
+  static String[] hostPort(String target) {
+    int colon = target.lastIndexOf(':');
+    if (colon <= 0 || colon == target.length() - 1) {
+      throw new IllegalArgumentException("not host:port: " + target);
+    }
+    String host = target.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    String port = target.substring(colon + 1);
+    int p;
+    try {
+      p = Integer.parseInt(port);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not host:port: " + target);
+    }
+    if (p < 1 || p > 65535) {
+      throw new IllegalArgumentException("port out of range: " + target);
+    }
+    return new String[] {host, port};
+  }
+}
