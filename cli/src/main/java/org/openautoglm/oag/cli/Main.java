@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
         BenchCommand.class,
         DevCommand.class,
         CoordinatorCommand.class,
+        AgentCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main {

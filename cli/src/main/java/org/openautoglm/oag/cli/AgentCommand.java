@@ -1,0 +1,154 @@
+package org.openautoglm.oag.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.openautoglm.oag.agent.Agent;
+import org.openautoglm.oag.agent.AgentConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code oag agent}: the agent of this host, until SIGTERM or SIGINT. The shutdown hook calls
+ * {@link Agent#close()}, which ends the session and leaves the processes running, or with
+ * {@code --stop-tasks-on-exit} stops them first.
+ */
+@Command(name = "agent", description = "Run this host's agent: supervise processes for the leader.")
+final class AgentCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--coordinators", required = true, paramLabel = "HOST:PORT,...",
+      description = "The coordinators' gRPC API addresses, tried in order.")
+  String coordinators;
+
+  @Option(names = "--node-id", required = true, paramLabel = "ID", description = "This node's id.")
+  String nodeId;
+
+  @Option(names = "--data", required = true, paramLabel = "DIR",
+      description = "Data directory (allocations and their output).")
+  Path data;
+
+  @Option(names = "--labels", paramLabel = "K=V,...", description = "Node labels, e.g. zone=a,gpu=h100.")
+  String labels;
+
+  @Option(names = "--heartbeat", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Heartbeat interval unless the leader names one, e.g. 500ms, 1s (default: 500ms).")
+  Duration heartbeat;
+
+  @Option(names = "--stop-tasks-on-exit",
+      description = "Stop every allocation when the agent exits (default: leave them running).")
+  boolean stopTasksOnExit;
+
+  @Override
+  public Integer call() throws Exception {
+    AgentConfig config = config();
+    logAtInfo();
+    Agent agent = Agent.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      agent.close();
+      stopped.countDown();
+    }, "oag-agent-shutdown"));
+    var out = spec.commandLine().getOut();
+    out.printf("oag agent %s: boot %s, coordinators %s, data %s%s%n", agent.nodeId(),
+        agent.bootId(), String.join(",", config.coordinators()), config.dataDir(),
+        config.stopTasksOnExit() ? ", stops tasks on exit" : "");
+    out.flush();
+    stopped.await();
+    return Errors.OK;
+  }
+
+  /**
+   * The agent is a server: its events (connects, launches, exits) belong in its log, which
+   * the CLI keeps at WARN for client commands. Set before the agent's loggers exist; an
+   * explicit setting or --debug wins.
+   */
+  private static void logAtInfo() {
+    String key = "org.slf4j.simpleLogger.log.org.openautoglm.oag.agent";
+    if (System.getProperty(key) == null
+        && !"debug".equals(System.getProperty("org.slf4j.simpleLogger.defaultLogLevel"))) {
+      System.setProperty(key, "info");
+    }
+  }
+
+  /** The agent's config from the options; bad input is a usage error naming the option. */
+  AgentConfig config() {
+    List<String> addresses = Arrays.stream(coordinators.split(","))
+        .map(String::strip).filter(s -> !s.isEmpty()).toList();
+    if (addresses.isEmpty()) {
+      throw usage("--coordinators", "no address given");
+    }
+    for (String a : addresses) {
+      if (!a.matches("(\\[[0-9A-Fa-f:.]+\\]|[^:\\s]+):[0-9]{1,5}")) {
+        throw usage("--coordinators", "'" + a + "' is not HOST:PORT");
+      }
+    }
+    try {
+      AgentConfig.Builder b = AgentConfig.builder(nodeId, addresses, data)
+          .labels(parseLabels())
+          .stopTasksOnExit(stopTasksOnExit);
+      if (heartbeat != null) {
+        b.heartbeat(heartbeat);
+      }
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private Map<String, String> parseLabels() {
+    Map<String, String> map = new LinkedHashMap<>();
+    if (labels == null || labels.isBlank()) {
+      return map;
+    }
+    for (String pair : labels.split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw usage("--labels", "'" + pair + "' is not KEY=VALUE");
+      }
+      map.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+    }
+    return map;
+  }
+
+  private ParameterException usage(String option, String message) {
+    return new ParameterException(spec.commandLine(),
+        "Invalid value for option '" + option + "': " + message);
+  }
+
+  /** {@code 500ms}, {@code 2s}, {@code 1m}; a bare number is milliseconds. */
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m)?");
+
+    @Override
+    public Duration convert(String value) {
+      Matcher m = DURATION.matcher(value.strip());
+      if (!m.matches()) {
+        throw new TypeConversionException("'" + value + "' is not a duration (examples: 500ms, 2s)");
+      }
+      long n = Long.parseLong(m.group(1));
+      String unit = m.group(2) == null ? "ms" : m.group(2);
+      Duration d = switch (unit) {
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        default -> Duration.ofMillis(n);
+      };
+      if (d.isZero()) {
+        throw new TypeConversionException("'" + value + "' must be positive");
+      }
+      return d;
+    }
+  }
+}
