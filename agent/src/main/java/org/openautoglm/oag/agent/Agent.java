@@ -183,7 +183,9 @@ public final class Agent implements AutoCloseable {
     }
     link.close();
     logs.close();
-    supervision.shutdownNow();
+    // Not shutdownNow: an interrupt would cut a launch or a stop short; the periodic step
+    // is cancelled by shutdown, and a step in progress finishes.
+    supervision.shutdown();
     aux.shutdownNow();
     stopper.shutdown();
     awaitQuietly(supervision);

@@ -390,6 +390,32 @@ class AgentTest {
     }
   }
 
+  @Test
+  void severalAgentsRunSideBySideInOneJvm(@TempDir Path other) throws Exception {
+    TestCoordinator c1 = coordinator();
+    TestCoordinator c2 = coordinator();
+    c1.desiredOnHello = TestCoordinator.set(2, alloc("a", 1, DesiredState.RUN, "sleep", "60"));
+    c2.desiredOnHello = TestCoordinator.set(2, alloc("a", 1, DesiredState.RUN, "sleep", "60"));
+    Agent first = agent(builder(c1));
+    Agent second = agent(AgentConfig.builder("n2", List.of(c2.address()), other)
+        .heartbeat(Duration.ofMillis(200)).supervisionStep(Duration.ofMillis(50))
+        .stopTasksOnExit(true));
+
+    long pgid1 = awaitState(c1, "a", AllocationState.RUNNING).getPid();
+    long pgid2 = awaitState(c2, "a", AllocationState.RUNNING).getPid();
+    assertThat(pgid1).isNotEqualTo(pgid2);
+    assertThat(c1.hellos.get(0).getNodeId()).isEqualTo("n1");
+    assertThat(c2.hellos.get(0).getNodeId()).isEqualTo("n2");
+    assertThat(first.bootId()).isNotEqualTo(second.bootId());
+
+    first.close();
+    assertThat(Procs.alive(pgid1)).isFalse();
+    int seen = c2.heartbeats.size();
+    await().atMost(WITHIN).until(() -> c2.heartbeats.size() >= seen + 2);
+    assertThat(c2.latest("a").orElseThrow().getState()).isEqualTo(AllocationState.RUNNING);
+    assertThat(Procs.alive(pgid2)).isTrue();
+  }
+
   private TestCoordinator coordinator() throws Exception {
     TestCoordinator c = TestCoordinator.start();
     toClose.add(c);
