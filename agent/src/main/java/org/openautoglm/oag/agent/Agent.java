@@ -25,6 +25,7 @@ import org.openautoglm.oag.agent.host.ProcessSampler;
 import org.openautoglm.oag.agent.session.CoordinatorLink;
 import org.openautoglm.oag.agent.session.FileLogReader;
 import org.openautoglm.oag.agent.session.LeaseListener;
+import org.openautoglm.oag.agent.session.LinkSettings;
 import org.openautoglm.oag.agent.session.LogSink;
 import org.openautoglm.oag.agent.session.LogStreamer;
 import org.openautoglm.oag.agent.session.SessionHandler;
@@ -85,7 +86,7 @@ public final class Agent implements AutoCloseable {
     Files.createDirectories(config.dataDir());
     String node = config.nodeId();
     // Checked before any thread exists, so a bad address leaks nothing.
-    CoordinatorLink.Settings linkSettings = new CoordinatorLink.Settings(node, bootId,
+    LinkSettings linkSettings = new LinkSettings(node, bootId,
         config.coordinators(), config.heartbeat(), config.reconnectMin(), config.reconnectMax(),
         config.sessionIdleTimeout());
     ProcFs proc = ProcFs.host();

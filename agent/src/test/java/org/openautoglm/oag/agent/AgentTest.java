@@ -117,6 +117,20 @@ class AgentTest {
   }
 
   @Test
+  void aStateChangeReachesTheLeaderWithinAStepNotAnInterval() throws Exception {
+    TestCoordinator c = coordinator();
+    // Heartbeats every 30 s: anything sooner than that was sent because something changed.
+    agent(builder(c).heartbeat(Duration.ofSeconds(30)).sessionIdleTimeout(Duration.ofSeconds(60)));
+    await().atMost(WITHIN).until(() -> !c.heartbeats.isEmpty());
+
+    c.sendDesired(1, 2, alloc("a", 1, DesiredState.RUN, "sh", "-c", "exit 3"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> c.latest("a")
+        .map(s -> s.getState() == AllocationState.EXITED).orElse(false));
+    assertThat(c.heartbeats.get(c.heartbeats.size() - 1).heartbeat().getSeq())
+        .isEqualTo(c.heartbeats.size());
+  }
+
+  @Test
   void dropsMessagesFromALowerTerm() throws Exception {
     TestCoordinator c = coordinator();
     Agent agent = agent(builder(c));

@@ -55,30 +55,6 @@ public final class CoordinatorLink implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorLink.class);
   private static final Duration REGISTER_DEADLINE = Duration.ofSeconds(5);
 
-  /**
-   * How the link behaves; see the class comment.
-   *
-   * @param coordinators {@code host:port} of each coordinator's API, tried in this order
-   * @param heartbeat the interval between heartbeats, unless the register reply names one
-   */
-  public record Settings(String nodeId, String bootId, List<String> coordinators,
-      Duration heartbeat, Duration backoffMin, Duration backoffMax, Duration idleTimeout) {
-    public Settings {
-      Objects.requireNonNull(nodeId, "nodeId");
-      Objects.requireNonNull(bootId, "bootId");
-      coordinators = List.copyOf(coordinators);
-      if (coordinators.isEmpty()) {
-        throw new IllegalArgumentException("no coordinators");
-      }
-      coordinators.forEach(CoordinatorLink::hostPort);
-      if (heartbeat.isNegative() || heartbeat.isZero() || backoffMin.isNegative()
-          || backoffMax.compareTo(backoffMin) < 0 || idleTimeout.isNegative() || idleTimeout.isZero()) {
-        throw new IllegalArgumentException("bad link timing: " + heartbeat + ", backoff "
-            + backoffMin + ".." + backoffMax + ", idle " + idleTimeout);
-      }
-    }
-  }
-
   /** One attempt: register, stream, heartbeats. Fields are touched on the link thread only. */
   private static final class Session {
     final String target;
@@ -95,7 +71,7 @@ public final class CoordinatorLink implements AutoCloseable {
     }
   }
 
-  private final Settings settings;
+  private final LinkSettings settings;
   private final RegisterRequest registration;
   private final SessionHandler handler;
   private final LeaseListener leaseListener;
@@ -116,7 +92,7 @@ public final class CoordinatorLink implements AutoCloseable {
   private volatile OptionalLong leaseDeadline = OptionalLong.empty();
   private volatile boolean closed;
 
-  public CoordinatorLink(Settings settings, RegisterRequest registration, SessionHandler handler,
+  public CoordinatorLink(LinkSettings settings, RegisterRequest registration, SessionHandler handler,
       LeaseListener leaseListener) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.registration = Objects.requireNonNull(registration, "registration");
@@ -417,34 +393,11 @@ public final class CoordinatorLink implements AutoCloseable {
 
   private ManagedChannel channel(String target) {
     return channels.computeIfAbsent(target, t -> {
-      String[] hp = hostPort(t);
+      String[] hp = LinkSettings.hostPort(t);
       return NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1]))
           .usePlaintext()
           .executor(executor)
           .build();
     });
-  }
-
-  /** Splits {@code host:port} (an IPv6 host in brackets); throws on anything else. */
-  static String[] hostPort(String target) {
-    int colon = target.lastIndexOf(':');
-    if (colon <= 0 || colon == target.length() - 1) {
-      throw new IllegalArgumentException("not host:port: " + target);
-    }
-    String host = target.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    String port = target.substring(colon + 1);
-    int p;
-    try {
-      p = Integer.parseInt(port);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not host:port: " + target);
-    }
-    if (p < 1 || p > 65535) {
-      throw new IllegalArgumentException("port out of range: " + target);
-    }
-    return new String[] {host, port};
   }
 }
