@@ -81,6 +81,59 @@ public final class NvidiaSmi {
     return run(PROCESS_QUERY).map(NvidiaSmi::parseProcesses).orElse(List.of());
   }
 
+  /**
+   * Each compute process's SM utilisation, from one {@code nvidia-smi pmon -c 1 -s u} sample;
+   * empty when there are none or nvidia-smi fails. pmon has no CSV mode and its columns vary
+   * by driver version, so they are found by name in its header line.
+   */
+  public List<GpuProcessUtilization> processUtilization() {
+    return run(List.of("pmon", "-c", "1", "-s", "u")).map(NvidiaSmi::parsePmon).orElse(List.of());
+  }
+
+  /**
+   * Parses pmon output: a {@code # gpu pid type sm mem ...} header (a second {@code #} line
+   * holds units), then one line per process; {@code -} reads as 0, and a line whose pid is
+   * {@code -} (a GPU without processes) is skipped silently.
+   */
+  static List<GpuProcessUtilization> parsePmon(String text) {
+    int gpuCol = -1;
+    int pidCol = -1;
+    int smCol = -1;
+    StringBuilder rows = new StringBuilder();
+    for (String line : text.split("\\R")) {
+      String t = line.strip();
+      if (t.startsWith("#")) {
+        List<String> names = List.of(t.substring(1).trim().toLowerCase().split("\\s+"));
+        if (gpuCol < 0 && names.contains("pid") && names.contains("sm")) {
+          gpuCol = names.indexOf("gpu");
+          pidCol = names.indexOf("pid");
+          smCol = names.indexOf("sm");
+        }
+      } else if (!t.isEmpty() && !(pidCol >= 0 && field(t, pidCol).equals("-"))) {
+        rows.append(t).append('\n');
+      }
+    }
+    if (pidCol < 0 || smCol < 0) {
+      if (!rows.isEmpty()) {
+        log.warn("event=nvidia_smi_unparsable query=pmon reason=\"no header with pid and sm\"");
+      }
+      return List.of();
+    }
+    int g = gpuCol;
+    int p = pidCol;
+    int sm = smCol;
+    return parseLines(rows.toString(), "pmon", line -> {
+      String[] f = line.split("\\s+");
+      return new GpuProcessUtilization(Long.parseLong(f[p]), g < 0 ? 0 : Integer.parseInt(f[g]),
+          f[sm].equals("-") ? 0 : Double.parseDouble(f[sm]));
+    });
+  }
+
+  private static String field(String line, int index) {
+    String[] f = line.split("\\s+");
+    return index < f.length ? f[index] : "";
+  }
+
   /** Parses {@code index, uuid, name, memory.total} lines; the name may hold spaces or commas. */
   static List<Gpu> parseGpus(String csv) {
     return parseLines(csv, "gpus", line -> {
@@ -154,8 +207,13 @@ public final class NvidiaSmi {
     return mib;
   }
 
-  /** Runs nvidia-smi with {@code query}; its stdout, or empty after one WARN when it fails. */
   private Optional<String> run(String query) {
+    return run(List.of(query, FORMAT));
+  }
+
+  /** Runs nvidia-smi with {@code args}; its stdout, or empty after one WARN when it fails. */
+  private Optional<String> run(List<String> args) {
+    String query = String.join(" ", args);
     if (executable.isEmpty() || !Files.exists(executable.get())) {
       return Optional.empty();
     }
@@ -164,7 +222,10 @@ public final class NvidiaSmi {
     Process process = null;
     try {
       out = Files.createTempFile("nvidia-smi", ".csv");
-      process = new ProcessBuilder(exe.toString(), query, FORMAT)
+      List<String> argv = new ArrayList<>(args.size() + 1);
+      argv.add(exe.toString());
+      argv.addAll(args);
+      process = new ProcessBuilder(argv)
           .redirectOutput(out.toFile())
           .redirectError(ProcessBuilder.Redirect.DISCARD)
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

@@ -4,7 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Reads the Linux proc file system under a root ({@code /proc} on a host; a folder of fixture
@@ -54,6 +59,41 @@ public final class ProcFs {
   /** The process's {@code stat}, or empty when there is no such process. */
   public Optional<ProcStat> stat(long pid) {
     return read(pid + "/stat").map(ProcStat::parse);
+  }
+
+  /** The pids of the processes that exist now (the numeric entries); empty when unreadable. */
+  public List<Long> pids() {
+    List<Long> pids = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(root)) {
+      entries.map(e -> e.getFileName().toString())
+          .filter(n -> !n.isEmpty() && n.chars().allMatch(c -> c >= '0' && c <= '9'))
+          .forEach(n -> pids.add(Long.parseLong(n)));
+    } catch (IOException | RuntimeException e) {
+      return List.of();
+    }
+    return pids;
+  }
+
+  /**
+   * The process's environment as it was exec'd ({@code /proc/PID/environ}), or empty when
+   * there is no such process or it is not ours to read. Bytes are read as ISO-8859-1, so any
+   * content decodes; ASCII names and values come out unchanged.
+   */
+  public Optional<Map<String, String>> environ(long pid) {
+    byte[] raw;
+    try {
+      raw = Files.readAllBytes(root.resolve(pid + "/environ"));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    Map<String, String> env = new HashMap<>();
+    for (String entry : new String(raw, StandardCharsets.ISO_8859_1).split("\0")) {
+      int eq = entry.indexOf('=');
+      if (eq > 0) {
+        env.putIfAbsent(entry.substring(0, eq), entry.substring(eq + 1));
+      }
+    }
+    return Optional.of(env);
   }
 
   /** A value in kB from {@code meminfo}, e.g. {@code MemTotal}; empty when absent. */

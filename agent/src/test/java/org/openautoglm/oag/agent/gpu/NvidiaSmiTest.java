@@ -142,12 +142,28 @@ class NvidiaSmiTest {
   }
 
   @Test
+  void parsesPmonColumnsByTheirHeaderNames() {
+    // nvidia-smi pmon -c 1 -s u on a 535 driver; newer ones add jpg and ofa columns.
+    String pmon = ""
+        + "# gpu         pid   type     sm    mem    enc    dec    jpg    ofa    command \n"
+        + "# Idx           #    C/G      %      %      %      %      %      %    name \n"
+        + "    0       4242     C     45     20      -      -      -      -    python3 \n"
+        + "    1       4243     C      -      -      -      -      -      -    python3 \n"
+        + "    2          -     -      -      -      -      -      -      -    -      \n";
+
+    assertThat(NvidiaSmi.parsePmon(pmon)).containsExactly(
+        new GpuProcessUtilization(4242, 0, 45), new GpuProcessUtilization(4243, 1, 0));
+    assertThat(NvidiaSmi.parsePmon("No devices were found\n")).isEmpty();
+  }
+
+  @Test
   void onPathNeverThrows() {
     // Whether or not this machine has nvidia-smi and a GPU, the calls answer with a list.
     NvidiaSmi smi = NvidiaSmi.onPath();
 
     assertThat(smi.gpus()).isNotNull();
     assertThat(smi.processes()).isNotNull();
+    assertThat(smi.processUtilization()).isNotNull();
   }
 
   /** Gone or a zombie: an orphan killed here is reaped by whatever adopted it, maybe never. */
