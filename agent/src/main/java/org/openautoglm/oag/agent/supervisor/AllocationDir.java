@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 /**
  * The folder {@code DATA/allocations/<allocationId>/} that holds everything the agent knows
@@ -28,7 +29,10 @@ import java.util.Properties;
  *   <li>{@code stdout.log}, {@code stderr.log}: the command's output, appended;
  *   <li>{@code pid}: {@code "<pid> <startTicks>"} of the process group leader (the wrapper);
  *   <li>{@code exit}: the command's exit status, written by the wrapper when it ends (128 +
- *       signal for a signal death).
+ *       signal for a signal death);
+ *   <li>{@code supervision.properties}, {@code status.properties}: the restart policy and
+ *       thresholds, and the last status, kept by the supervisor for re-adoption;
+ *   <li>{@code stdout.log.N}, {@code stderr.log.N}: rotated output (see {@link LogRotation}).
  * </ul>
  *
  * <p>Record and pid files are replaced atomically (temp file, fsync, rename, fsync of the
@@ -68,6 +72,30 @@ public final class AllocationDir {
   public static Optional<AllocationDir> open(Path data, String allocationId) throws IOException {
     Path root = folder(data, allocationId);
     return readRecord(root).map(a -> new AllocationDir(root, a));
+  }
+
+  /**
+   * Every allocation persisted under {@code data}, by id: what a restarted agent re-adopts
+   * (see {@link AllocationSupervisor#adopt}). Folders without a readable record are skipped.
+   */
+  public static List<AllocationDir> list(Path data) throws IOException {
+    Path parent = data.resolve("allocations");
+    if (!Files.isDirectory(parent)) {
+      return List.of();
+    }
+    List<String> ids;
+    try (Stream<Path> entries = Files.list(parent)) {
+      ids = entries.filter(Files::isDirectory).map(e -> e.getFileName().toString()).sorted().toList();
+    }
+    List<AllocationDir> dirs = new ArrayList<>();
+    for (String id : ids) {
+      try {
+        open(data, id).ifPresent(dirs::add);
+      } catch (IOException | IllegalArgumentException e) {
+        // A corrupt record: nothing to adopt; its orphans, if any, are found by OAG_ALLOC_ID.
+      }
+    }
+    return dirs;
   }
 
   /** The allocation persisted under {@code data}, or empty when there is none. */

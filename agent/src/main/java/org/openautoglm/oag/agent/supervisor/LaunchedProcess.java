@@ -52,6 +52,19 @@ public final class LaunchedProcess {
     return proc.stat(pgid).map(s -> s.startTicks() == startTicks && !s.zombie()).orElse(false);
   }
 
+  /** Whether the group leader is alive and stopped (state T), as a paused group's is. */
+  public boolean stopped() {
+    return proc.stat(pgid).map(s -> s.startTicks() == startTicks && (s.state() == 'T' || s.state() == 't'))
+        .orElse(false);
+  }
+
+  /** Seconds since the group leader started, from {@code /proc/uptime}; 0 when unknown. */
+  double uptimeSeconds() {
+    return proc.uptimeSeconds()
+        .map(u -> Math.max(0, u - (double) startTicks / proc.ticksPerSecond()))
+        .orElse(0.0);
+  }
+
   /** Stops (SIGSTOP) every process of the group; a no-op when it is gone. */
   public void pause() throws IOException {
     signalIfAlive("STOP");

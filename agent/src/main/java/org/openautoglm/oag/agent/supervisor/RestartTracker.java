@@ -60,6 +60,26 @@ public final class RestartTracker {
           ? "restart policy is never; exit status " + exitStatus
           : "exited 0 under restart policy on-failure");
     }
+    return grant(ranNanos, exitedAtNanos);
+  }
+
+  /**
+   * Decides about a run the supervisor ended itself to restart it (a broken threshold):
+   * restartable whatever the policy's mode, but the budget and backoff apply as for a failed
+   * exit, so a process that keeps breaking its limits ends FAILED.
+   *
+   * @throws IllegalArgumentException if the run ended before it started
+   */
+  public RestartDecision onRestart(long startedAtNanos, long endedAtNanos) {
+    long ranNanos = endedAtNanos - startedAtNanos;
+    if (ranNanos < 0) {
+      throw new IllegalArgumentException("ended at " + endedAtNanos
+          + " before it started at " + startedAtNanos);
+    }
+    return gaveUp != null ? gaveUp : grant(ranNanos, endedAtNanos);
+  }
+
+  private RestartDecision grant(long ranNanos, long exitedAtNanos) {
     if (ranNanos >= policy.stableAfter().toNanos()) {
       attempt = 0;
     }
