@@ -418,10 +418,12 @@ public final class AllocationSupervisor {
 
   private void rotateLogs(long nowNanos) {
     LogRotation rotation = options.logRotation();
-    if (logsChecked && nowNanos - logsCheckedAtNanos < rotation.checkEvery().toNanos()) {
+    // The first step starts the period: sizes are checked one period after it, then every period.
+    if (!logsChecked || nowNanos - logsCheckedAtNanos < rotation.checkEvery().toNanos()) {
+      logsCheckedAtNanos = logsChecked ? logsCheckedAtNanos : nowNanos;
+      logsChecked = true;
       return;
     }
-    logsChecked = true;
     logsCheckedAtNanos = nowNanos;
     for (Path file : new Path[] {dir.stdoutFile(), dir.stderrFile()}) {
       try {
