@@ -113,7 +113,7 @@ public final class Keeper {
     long lateMillis = (now - lease.deadlineNanos()) / 1_000_000;
     if (!ours) {
       log("event=lease_lapsed alloc=" + allocationId + " pgid=" + pgid + " late_ms=" + lateMillis
-          + " action=none reason=\"group leader gone\"");
+          + " action=none reason=\"group leader gone or its pid reused\"");
       return;
     }
     // The marker first: the agent may see the group gone the moment it dies, and must then

@@ -100,6 +100,7 @@ public final class AllocationSupervisor {
   private final RestartTracker tracker;
   private final ThresholdCheck thresholds;
   private final SupervisorOptions options;
+  private final LogRotator logs;
   private final AtomicReference<Desired> desired =
       new AtomicReference<>(new Desired(Goal.RUN, Duration.ZERO));
 
@@ -113,8 +114,6 @@ public final class AllocationSupervisor {
   private int restarts;
   private String reason = "assigned";
   private GroupSample sample;
-  private boolean logsChecked;
-  private long logsCheckedAtNanos;
 
   /** Supervises the allocation already persisted in {@code dir}; wants it running. */
   public AllocationSupervisor(AllocationDir dir, RestartPolicy policy, ProcessLauncher launcher) {
@@ -129,6 +128,7 @@ public final class AllocationSupervisor {
     this.tracker = new RestartTracker(policy);
     this.thresholds = new ThresholdCheck(Objects.requireNonNull(thresholds, "thresholds"));
     this.options = Objects.requireNonNull(options, "options");
+    this.logs = new LogRotator(dir, options.logRotation());
   }
 
   /**
@@ -213,7 +213,7 @@ public final class AllocationSupervisor {
         }
         measure(nowNanos);
       }
-      rotateLogs(nowNanos);
+      logs.rotateIfDue(nowNanos);
     }
     return status();
   }
@@ -414,27 +414,6 @@ public final class AllocationSupervisor {
     }
     log.info("event=allocation_threshold alloc={} pgid={} status={} state={} reason=\"{}\"",
         id(), pid, exitCode, state, reason);
-  }
-
-  private void rotateLogs(long nowNanos) {
-    LogRotation rotation = options.logRotation();
-    // The first step starts the period: sizes are checked one period after it, then every period.
-    if (!logsChecked || nowNanos - logsCheckedAtNanos < rotation.checkEvery().toNanos()) {
-      logsCheckedAtNanos = logsChecked ? logsCheckedAtNanos : nowNanos;
-      logsChecked = true;
-      return;
-    }
-    logsCheckedAtNanos = nowNanos;
-    for (Path file : new Path[] {dir.stdoutFile(), dir.stderrFile()}) {
-      try {
-        if (rotation.rotateIfNeeded(file)) {
-          log.info("event=allocation_log_rotated alloc={} file={}", id(), file.getFileName());
-        }
-      } catch (IOException e) {
-        log.warn("event=allocation_log_rotation_failed alloc={} file={} error=\"{}\"", id(),
-            file.getFileName(), e.toString());
-      }
-    }
   }
 
   /** SIGCONT ({@code resume}) or SIGSTOP the group; false (and retried next step) on failure. */

@@ -99,8 +99,9 @@ class KeeperTest {
       assertThat(m.reason()).isEqualTo("lease lapsed");
     });
     assertThat(leases.read("x-lapse")).isEmpty();
-    assertThat(Files.readString(data.resolve("keeper.log")))
-        .contains("event=lease_lapsed alloc=x-lapse pgid=" + lapsePgid);
+    // The keeper writes the marker, kills, then logs: the line may trail the kill a little.
+    await().atMost(WITHIN).until(() -> Files.readString(data.resolve("keeper.log"))
+        .contains("event=lease_lapsed alloc=x-lapse pgid=" + lapsePgid + " "));
     assertThat(renew.step(System.nanoTime()).state()).isEqualTo(AllocationState.RUNNING);
     assertThat(available.step(System.nanoTime()).state()).isEqualTo(AllocationState.RUNNING);
     assertThat(alive(renewPgid)).isTrue();
