@@ -16,12 +16,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.openautoglm.oag.agent.gpu.GpuProcess;
+import org.openautoglm.oag.agent.host.GroupSampler;
 import org.openautoglm.oag.agent.gpu.NvidiaSmi;
 import org.openautoglm.oag.agent.host.HostCapacity;
 import org.openautoglm.oag.agent.host.HostSampler;
 import org.openautoglm.oag.agent.host.ProcFs;
-import org.openautoglm.oag.agent.host.ProcessSampler;
+import org.openautoglm.oag.agent.lease.KeeperProcess;
 import org.openautoglm.oag.agent.session.CoordinatorLink;
 import org.openautoglm.oag.agent.session.FileLogReader;
 import org.openautoglm.oag.agent.session.LeaseListener;
@@ -30,6 +30,7 @@ import org.openautoglm.oag.agent.session.LogSink;
 import org.openautoglm.oag.agent.session.LogStreamer;
 import org.openautoglm.oag.agent.session.SessionHandler;
 import org.openautoglm.oag.agent.supervisor.ProcessLauncher;
+import org.openautoglm.oag.agent.supervisor.SupervisorOptions;
 import org.openautoglm.oag.agent.v1.AllocationStatus;
 import org.openautoglm.oag.agent.v1.Capacity;
 import org.openautoglm.oag.agent.v1.DesiredSet;
@@ -78,7 +79,6 @@ public final class Agent implements AutoCloseable {
   private final CoordinatorLink link;
   private final AtomicBoolean stepQueued = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private volatile List<GpuProcess> gpuProcesses = List.of();
 
   private Agent(AgentConfig config, LeaseListener leaseListener) throws IOException {
     this.config = config;
@@ -95,17 +95,33 @@ public final class Agent implements AutoCloseable {
     this.supervision = Executors.newSingleThreadScheduledExecutor(daemon("oag-agent-supervise-" + node));
     this.aux = Executors.newSingleThreadScheduledExecutor(daemon("oag-agent-aux-" + node));
     this.stopper = Executors.newCachedThreadPool(daemon("oag-agent-stop-" + node));
+    GroupSampler sampler = new GroupSampler(proc, System::nanoTime, GroupSampler.DEFAULT_MAX_AGE);
     this.reconciler = new Reconciler(node, config.dataDir(), new ProcessLauncher(proc),
+        SupervisorOptions.defaults().withSampler(sampler), new Fencing(),
         config.defaultStopGrace(), stopper, this::stepSoon);
     this.logs = new LogStreamer(aux, config.logPoll(), reconciler::output, FileLogReader.OPENER);
-    HeartbeatSource reports = new HeartbeatSource(new HostSampler(proc),
-        new ProcessSampler(proc, System::nanoTime), new ProcessGroupScan(Path.of("/proc"), proc),
-        () -> gpuProcesses);
+    HeartbeatSource reports = new HeartbeatSource(new HostSampler(proc));
     this.link = new CoordinatorLink(linkSettings, registration(), new Handler(reports),
-        leaseListener);
+        deadline -> {
+          reconciler.renewLeases(deadline);
+          leaseListener.renewed(deadline);
+        });
     if (!capacity.gpus().isEmpty()) {
-      aux.scheduleWithFixedDelay(() -> gpuProcesses = nvidia.processes(), 0, GPU_SAMPLE.toMillis(),
-          TimeUnit.MILLISECONDS);
+      aux.scheduleWithFixedDelay(() -> sampler.gpu(nvidia.processes(), nvidia.processUtilization()),
+          0, GPU_SAMPLE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Exclusive allocations' view of this agent: its lease and its keeper. */
+  private final class Fencing implements Reconciler.Fencing {
+    @Override
+    public OptionalLong leaseDeadlineNanos() {
+      return link.leaseDeadlineNanos();
+    }
+
+    @Override
+    public void ensureKeeper() throws IOException {
+      KeeperProcess.ensureRunning(config.dataDir(), ProcessHandle.current().pid());
     }
   }
 
@@ -122,6 +138,12 @@ public final class Agent implements AutoCloseable {
    */
   public static Agent start(AgentConfig config, LeaseListener leaseListener) throws IOException {
     Agent agent = new Agent(config, leaseListener);
+    try {
+      agent.reconciler.adoptExisting(System.nanoTime());
+    } catch (IOException | RuntimeException e) {
+      agent.close();
+      throw e;
+    }
     agent.supervision.scheduleWithFixedDelay(agent::step, 0, config.supervisionStep().toNanos(),
         TimeUnit.NANOSECONDS);
     agent.link.start();

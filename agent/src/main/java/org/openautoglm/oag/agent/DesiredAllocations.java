@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Optional;
 import org.openautoglm.oag.agent.supervisor.Allocation;
 import org.openautoglm.oag.agent.supervisor.RestartPolicy;
+import org.openautoglm.oag.agent.supervisor.Thresholds;
 import org.openautoglm.oag.agent.v1.DesiredAllocation;
 import org.openautoglm.oag.agent.v1.DesiredState;
 
@@ -46,6 +47,7 @@ final class DesiredAllocations {
     }
     try {
       allocation(d);
+      thresholds(d);
     } catch (IllegalArgumentException e) {
       return Optional.of(e.getMessage());
     }
@@ -77,5 +79,13 @@ final class DesiredAllocations {
   /** The stop grace it asks for, or {@code defaultGrace} when it names none (0). */
   static Duration grace(DesiredAllocation d, Duration defaultGrace) {
     return d.getStopGraceMs() > 0 ? Duration.ofMillis(d.getStopGraceMs()) : defaultGrace;
+  }
+
+  /** The limits it asks for; 0 fields are no limit. */
+  static Thresholds thresholds(DesiredAllocation d) {
+    org.openautoglm.oag.agent.v1.Thresholds t = d.getThresholds();
+    return new Thresholds(t.getMaxMemoryMib(), t.getMaxCpuPercent(), Duration.ofMillis(t.getCpuForMs()),
+        Duration.ofMillis(t.getMaxRuntimeMs()),
+        t.getKill() ? Thresholds.Action.KILL : Thresholds.Action.RESTART);
   }
 }

@@ -10,17 +10,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
+import org.openautoglm.oag.agent.lease.AllocationLease;
+import org.openautoglm.oag.agent.lease.Leases;
 import org.openautoglm.oag.agent.supervisor.Allocation;
 import org.openautoglm.oag.agent.supervisor.AllocationDir;
 import org.openautoglm.oag.agent.supervisor.AllocationState;
 import org.openautoglm.oag.agent.supervisor.AllocationSupervisor;
+import org.openautoglm.oag.agent.supervisor.LeaseCheck;
 import org.openautoglm.oag.agent.supervisor.ProcessLauncher;
+import org.openautoglm.oag.agent.supervisor.SupervisorOptions;
 import org.openautoglm.oag.agent.v1.DesiredAllocation;
 import org.openautoglm.oag.agent.v1.DesiredSet;
 import org.openautoglm.oag.agent.v1.DesiredState;
@@ -48,7 +54,8 @@ final class Reconciler {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
   /** One allocation as of the last step. */
-  record Tracked(Allocation allocation, AllocationDir dir, AllocationSupervisor.Status status) {}
+  record Tracked(Allocation allocation, AllocationDir dir, AllocationSupervisor.Status status,
+      AllocationSupervisor.Metrics metrics) {}
 
   private record Offer(long term, DesiredSet set) {}
 
@@ -57,16 +64,18 @@ final class Reconciler {
     final Allocation allocation;
     final AllocationDir dir;
     final AllocationSupervisor supervisor;
+    final AllocationLease lease;   // null: not exclusive
     Duration grace;
     boolean stopRequested;
     Future<AllocationSupervisor.Status> stopping;
     AllocationSupervisor.Status status;
     boolean finalPublished;
 
-    Entry(AllocationDir dir, AllocationSupervisor supervisor, Duration grace) {
+    Entry(AllocationDir dir, AllocationSupervisor supervisor, AllocationLease lease, Duration grace) {
       this.allocation = dir.allocation();
       this.dir = dir;
       this.supervisor = supervisor;
+      this.lease = lease;
       this.grace = grace;
       this.status = supervisor.status();
     }
@@ -75,6 +84,9 @@ final class Reconciler {
   private final String nodeId;
   private final Path data;
   private final ProcessLauncher launcher;
+  private final SupervisorOptions options;
+  private final Leases leases;
+  private final Fencing fencing;
   private final Duration defaultGrace;
   private final ExecutorService stopper;
   private final Runnable wake;
@@ -82,6 +94,8 @@ final class Reconciler {
   private volatile boolean stopEverything;
   private volatile List<Tracked> published = List.of();
   private volatile Duration longestGrace = Duration.ZERO;
+  /** The leases of exclusive allocations, renewed from the session's thread. */
+  private final Map<String, AllocationLease> activeLeases = new ConcurrentHashMap<>();
 
   // Supervision-thread state.
   private final Map<String, Entry> entries = new LinkedHashMap<>();
@@ -90,13 +104,28 @@ final class Reconciler {
   private Offer applied;
 
   /**
+   * What exclusive allocations need from the agent: the current lease deadline (empty before
+   * the first ack) and a keeper process watching the lease files.
+   */
+  interface Fencing {
+    OptionalLong leaseDeadlineNanos();
+
+    void ensureKeeper() throws IOException;
+  }
+
+  /**
+   * @param options what every supervisor shares (sampler, log rotation); the lease is set per
+   *     allocation
    * @param wake asks the supervision loop for a step soon (after an offer or a finished stop)
    */
-  Reconciler(String nodeId, Path data, ProcessLauncher launcher, Duration defaultGrace,
-      ExecutorService stopper, Runnable wake) {
+  Reconciler(String nodeId, Path data, ProcessLauncher launcher, SupervisorOptions options,
+      Fencing fencing, Duration defaultGrace, ExecutorService stopper, Runnable wake) {
     this.nodeId = nodeId;
     this.data = Objects.requireNonNull(data, "data");
     this.launcher = Objects.requireNonNull(launcher, "launcher");
+    this.options = Objects.requireNonNull(options, "options");
+    this.leases = new Leases(data);
+    this.fencing = Objects.requireNonNull(fencing, "fencing");
     this.defaultGrace = Objects.requireNonNull(defaultGrace, "defaultGrace");
     this.stopper = Objects.requireNonNull(stopper, "stopper");
     this.wake = Objects.requireNonNull(wake, "wake");
@@ -114,6 +143,48 @@ final class Reconciler {
   void stopAll() {
     stopEverything = true;
     wake.run();
+  }
+
+  /**
+   * Takes over the allocations a previous agent on this data dir left: live processes keep
+   * running under new supervisors (same pid), ones that ended meanwhile are reported with
+   * their exit code, and ones already ended and reported before are left alone. An allocation
+   * with a lease file (or a keeper's kill marker) was exclusive and stays fenced. Call once,
+   * before the first step and before the session opens, so the first Hello carries them.
+   */
+  void adoptExisting(long nowNanos) throws IOException {
+    for (AllocationDir dir : AllocationDir.list(data)) {
+      String id = dir.allocation().allocationId();
+      boolean exclusive = leases.read(id).isPresent() || leases.killed(id).isPresent();
+      AllocationLease lease = exclusive ? new AllocationLease(leases, id) : null;
+      AllocationSupervisor s = AllocationSupervisor.adopt(dir, launcher,
+          options.withLease(lease == null ? LeaseCheck.NONE : lease), nowNanos);
+      if (s.endedBeforeAdoption()) {
+        continue;
+      }
+      if (lease != null) {
+        fencing.ensureKeeper();
+        activeLeases.put(id, lease);
+      }
+      Entry e = new Entry(dir, s, lease, defaultGrace);
+      entries.put(id, e);
+      log.info("event=allocation_readopted node={} alloc={} state={} pid={}", nodeId, id,
+          e.status.state(), e.status.pid());
+    }
+    published = entries.values().stream()
+        .map(e -> new Tracked(e.allocation, e.dir, e.status, e.supervisor.metrics())).toList();
+  }
+
+  /** Extends every exclusive allocation's lease to {@code deadlineNanos}; any thread. */
+  void renewLeases(long deadlineNanos) {
+    for (AllocationLease lease : activeLeases.values()) {
+      try {
+        lease.renew(deadlineNanos);
+      } catch (IOException e) {
+        log.error("event=lease_not_renewed node={} alloc={} error=\"{}\"", nodeId,
+            lease.allocationId(), e.toString());
+      }
+    }
   }
 
   /** Every allocation as of the last step. */
@@ -158,7 +229,7 @@ final class Reconciler {
     List<Tracked> before = published;
     List<Tracked> now = new ArrayList<>(entries.size());
     for (Entry e : entries.values()) {
-      now.add(new Tracked(e.allocation, e.dir, e.status));
+      now.add(new Tracked(e.allocation, e.dir, e.status, e.supervisor.metrics()));
     }
     published = List.copyOf(now);
     Duration longest = Duration.ZERO;
@@ -216,6 +287,9 @@ final class Reconciler {
         requestStop(e, "agent closing");
         continue;
       }
+      if (applied == null) {
+        continue;   // re-adopted, and no desired set yet: nothing says it is stale
+      }
       if (untouchable.contains(id)) {
         continue;
       }
@@ -226,6 +300,7 @@ final class Reconciler {
         if (e.status.state().isFinal() && e.stopping == null && e.finalPublished) {
           log.info("event=allocation_forgotten node={} alloc={} generation={} state={}", nodeId, id,
               e.allocation.generation(), e.status.state());
+          activeLeases.remove(id, e.lease);
           it.remove();
         }
         continue;
@@ -249,20 +324,32 @@ final class Reconciler {
 
   private void start(DesiredAllocation d) {
     Allocation a = DesiredAllocations.allocation(d);
-    AllocationDir dir;
+    AllocationLease lease = null;
+    AllocationSupervisor s;
     try {
-      dir = AllocationDir.create(data, a);
+      if (d.getExclusive()) {
+        fencing.ensureKeeper();
+        lease = new AllocationLease(leases, a.allocationId());
+        OptionalLong deadline = fencing.leaseDeadlineNanos();
+        if (deadline.isPresent()) {
+          lease.renew(deadline.getAsLong());
+        }
+      }
+      s = AllocationSupervisor.start(data, a, DesiredAllocations.restartPolicy(d),
+          DesiredAllocations.thresholds(d), launcher,
+          options.withLease(lease == null ? LeaseCheck.NONE : lease));
     } catch (IOException e) {
       log.error("event=allocation_not_persisted node={} alloc={} error=\"{}\"", nodeId,
           a.allocationId(), e.toString());
       return;
     }
-    AllocationSupervisor s = new AllocationSupervisor(dir, DesiredAllocations.restartPolicy(d),
-        launcher);
     if (d.getDesired() == DesiredState.PAUSE) {
       s.pause();
     }
-    entries.put(a.allocationId(), new Entry(dir, s, DesiredAllocations.grace(d, defaultGrace)));
+    if (lease != null) {
+      activeLeases.put(a.allocationId(), lease);
+    }
+    entries.put(a.allocationId(), new Entry(s.dir(), s, lease, DesiredAllocations.grace(d, defaultGrace)));
     log.info("event=allocation_assigned node={} alloc={} task={} generation={} desired={}", nodeId,
         a.allocationId(), a.taskId(), a.generation(), d.getDesired());
   }

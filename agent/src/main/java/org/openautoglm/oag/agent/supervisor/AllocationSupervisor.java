@@ -114,6 +114,7 @@ public final class AllocationSupervisor {
   private int restarts;
   private String reason = "assigned";
   private GroupSample sample;
+  private boolean endedBeforeAdoption;
 
   /** Supervises the allocation already persisted in {@code dir}; wants it running. */
   public AllocationSupervisor(AllocationDir dir, RestartPolicy policy, ProcessLauncher launcher) {
@@ -235,11 +236,20 @@ public final class AllocationSupervisor {
     return dir;
   }
 
+  /**
+   * Whether {@link #adopt} found this allocation already ended and reported by a previous
+   * agent (as opposed to one that ended while no agent watched, which is news to report).
+   */
+  public boolean endedBeforeAdoption() {
+    return endedBeforeAdoption;
+  }
+
   private void adoptAt(long nowNanos) {
     Optional<Status> last = SupervisorRecord.readStatus(dir);
     restarts = last.map(Status::restarts).orElse(0);
     if (last.isPresent() && last.get().state().isFinal()) {
       Status s = last.get();
+      endedBeforeAdoption = true;
       state = s.state();
       pid = s.pid();
       exitCode = s.exitCode();
