@@ -6,7 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,6 +57,12 @@ import org.slf4j.LoggerFactory;
  * fresh RocksDB checkpoint over our own gRPC ({@link CheckpointSource}),
  * and swaps it in while Ratis has the state machine paused.
  *
+ * <p>Apply listeners ({@link #addApplyListener}) are told after every applied
+ * batch, on the updater thread, and outlive a checkpoint install: the new
+ * store feeds the same listeners, and right after the swap they are told that
+ * every node (of the old and the new store) may have changed and that
+ * placement may help, since anything may have.
+ *
  * <p>An I/O failure in apply is fatal: the store may no longer match the
  * log, so {@code onFatal} is told and the node must stop. So is a failed
  * Raft log write (a full disk, say): Ratis then never writes its log again,
@@ -72,6 +81,7 @@ final class CoordinatorStateMachine extends BaseStateMachine {
   private final RaftEvents events;
   private final AtomicLong snapshotInstalls = new AtomicLong();
   private final ExecutorService installExecutor;
+  private final List<StateStore.AppliedListener> applyListeners = new CopyOnWriteArrayList<>();
 
   private volatile StateStore store;
   /** Set by the first failed apply: nothing applies after it, nothing is flushed. */
@@ -111,8 +121,27 @@ final class CoordinatorStateMachine extends BaseStateMachine {
     }, IOException.class);
   }
 
+  void addApplyListener(StateStore.AppliedListener listener) {
+    applyListeners.add(listener);
+  }
+
+  void removeApplyListener(StateStore.AppliedListener listener) {
+    applyListeners.remove(listener);
+  }
+
+  private void fanOut(StateStore.AppliedChanges changes) {
+    for (StateStore.AppliedListener listener : applyListeners) {
+      try {
+        listener.applied(changes);
+      } catch (RuntimeException e) {
+        LOG.warn("event=apply_listener_failed node={} index={}", nodeId, changes.index(), e);
+      }
+    }
+  }
+
   private void openStore() throws IOException {
     store = StateStore.open(stateDir, settings);
+    store.addAppliedListener(this::fanOut);
     MetaRecord meta = store.meta();
     durable = TermIndex.valueOf(meta.getAppliedTerm(), meta.getAppliedIndex());
     setLastAppliedTermIndex(durable);
@@ -250,6 +279,8 @@ final class CoordinatorStateMachine extends BaseStateMachine {
   public void reinitialize() throws IOException {
     MetaRecord staged = stagedInstall;
     if (staged != null) {
+      Set<String> nodes = new TreeSet<>();
+      store.nodes().forEach(n -> nodes.add(n.getId()));
       store.close();
       CheckpointDirs.swap(incomingDir(), stateDir);
       stagedInstall = null;
@@ -258,6 +289,8 @@ final class CoordinatorStateMachine extends BaseStateMachine {
       events.snapshotInstalled(staged.getAppliedIndex());
       LOG.info("event=install_done node={} term={} index={}", nodeId, staged.getAppliedTerm(),
           staged.getAppliedIndex());
+      store.nodes().forEach(n -> nodes.add(n.getId()));
+      fanOut(new StateStore.AppliedChanges(store.meta().getAppliedIndex(), nodes, true));
     }
     LifeCycle lc = getLifeCycle();
     if (lc.getCurrentState() == LifeCycle.State.PAUSED) {

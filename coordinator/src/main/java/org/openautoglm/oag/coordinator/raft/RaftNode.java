@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -102,6 +103,20 @@ public final class RaftNode implements AutoCloseable {
 
   public StateStore store() {
     return stateMachine.store();
+  }
+
+  /**
+   * Registers {@code listener} to be told after every batch this member applies, on the apply
+   * thread, once the batch is visible in {@link #store()}: it must be quick and hand work
+   * off. It keeps being told across checkpoint installs; right after one it is told that
+   * every node may have changed and that placement may help.
+   */
+  public void addApplyListener(StateStore.AppliedListener listener) {
+    stateMachine.addApplyListener(Objects.requireNonNull(listener, "listener"));
+  }
+
+  public void removeApplyListener(StateStore.AppliedListener listener) {
+    stateMachine.removeApplyListener(listener);
   }
 
   public long snapshotInstalls() {

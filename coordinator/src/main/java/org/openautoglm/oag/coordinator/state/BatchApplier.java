@@ -14,7 +14,8 @@ import org.openautoglm.oag.state.v1.DedupeRecord;
 
 /**
  * Applies the commands of one batch, in order, to a {@link WorkingSet}, then
- * expires what replicated time has outlived. Per command:
+ * expires what replicated time has outlived and the events beyond the
+ * retained count. Per command:
  *
  * <ol>
  *   <li>header term != entry term: STALE_TERM, nothing changes (not even time);
@@ -36,15 +37,17 @@ final class BatchApplier {
   private final CommandDispatcher dispatcher;
   private final long dedupeTtlMs;
   private final long retentionMs;
+  private final long eventRetention;
 
   BatchApplier(CommandDispatcher dispatcher, StoreSettings settings) {
     this.dispatcher = dispatcher;
     this.dedupeTtlMs = settings.dedupeTtl().toMillis();
     this.retentionMs = settings.terminalTaskRetention().toMillis();
+    this.eventRetention = settings.eventRetention();
   }
 
   /** How many rows the end-of-batch expiry deleted. */
-  record Expired(int tasks, int dedupeRows) {}
+  record Expired(int tasks, int dedupeRows, long events) {}
 
   List<CommandResult> apply(WorkingSet ws, long term, CommandBatch batch) throws IOException {
     List<CommandResult> results = new ArrayList<>(batch.getCommandsCount());
@@ -54,11 +57,15 @@ final class BatchApplier {
     return results;
   }
 
-  /** Deletes dedupe rows older than the TTL and terminal tasks past retention, as of now. */
+  /**
+   * Deletes dedupe rows older than the TTL and terminal tasks past retention, as of now,
+   * and the oldest events beyond the retained count.
+   */
   Expired expire(WorkingSet ws) {
     int dedupeRows = ws.evictDedupeBefore(ws.timeMs() - dedupeTtlMs);
     int tasks = ws.purgeFinishedBefore(ws.timeMs() - retentionMs);
-    return new Expired(tasks, dedupeRows);
+    long events = ws.purgeEventsBeyond(eventRetention);
+    return new Expired(tasks, dedupeRows, events);
   }
 
   CommandResult applyOne(WorkingSet ws, long term, Command command) throws IOException {

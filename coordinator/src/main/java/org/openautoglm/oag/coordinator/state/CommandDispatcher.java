@@ -17,15 +17,24 @@ final class CommandDispatcher {
   /** The newest command schema version this build applies; 0 (unset) reads as 1. */
   static final int SUPPORTED_VERSION = 1;
 
-  static final CommandDispatcher STANDARD =
-      new CommandDispatcher(new SubmitTaskApplier(), new UpdateTaskDesiredApplier());
+  static final CommandDispatcher STANDARD = new CommandDispatcher(new SubmitTaskApplier(),
+      new UpdateTaskDesiredApplier(), new RegisterNodeApplier(), new PlaceTasksApplier(),
+      new ReportAllocationsApplier());
 
   private final SubmitTaskApplier submitTask;
   private final UpdateTaskDesiredApplier updateTaskDesired;
+  private final RegisterNodeApplier registerNode;
+  private final PlaceTasksApplier placeTasks;
+  private final ReportAllocationsApplier reportAllocations;
 
-  CommandDispatcher(SubmitTaskApplier submitTask, UpdateTaskDesiredApplier updateTaskDesired) {
+  CommandDispatcher(SubmitTaskApplier submitTask, UpdateTaskDesiredApplier updateTaskDesired,
+      RegisterNodeApplier registerNode, PlaceTasksApplier placeTasks,
+      ReportAllocationsApplier reportAllocations) {
     this.submitTask = submitTask;
     this.updateTaskDesired = updateTaskDesired;
+    this.registerNode = registerNode;
+    this.placeTasks = placeTasks;
+    this.reportAllocations = reportAllocations;
   }
 
   /** An applier bound to its body. */
@@ -43,8 +52,10 @@ final class CommandDispatcher {
     return switch (command.getBodyCase()) {
       case SUBMIT_TASK -> new Route<>(submitTask, command.getSubmitTask());
       case UPDATE_TASK_DESIRED -> new Route<>(updateTaskDesired, command.getUpdateTaskDesired());
-      // Node and allocation commands get their appliers with the agent; until then no leader proposes them.
-      case REGISTER_NODE, PLACE_TASKS, REPORT_ALLOCATIONS, BODY_NOT_SET -> null;
+      case REGISTER_NODE -> new Route<>(registerNode, command.getRegisterNode());
+      case PLACE_TASKS -> new Route<>(placeTasks, command.getPlaceTasks());
+      case REPORT_ALLOCATIONS -> new Route<>(reportAllocations, command.getReportAllocations());
+      case BODY_NOT_SET -> null;
     };
   }
 

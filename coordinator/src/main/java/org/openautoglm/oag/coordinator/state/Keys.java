@@ -8,7 +8,10 @@ import java.nio.ByteBuffer;
  * Row keys and task ids. A task's row key is its sequence number as 8 bytes
  * big-endian, so a scan of the tasks column family runs in creation order;
  * its id is {@code "t" + seq}. A dedupe row's key is client id, NUL, request
- * id (both are validated to contain no NUL, so the key is unambiguous).
+ * id (both are validated to contain no NUL, so the key is unambiguous). A
+ * node's key is its id in UTF-8. An event's key is its log index (8 bytes)
+ * then its position in the entry (4 bytes), both big-endian, so events scan
+ * oldest first.
  */
 final class Keys {
 
@@ -51,6 +54,36 @@ final class Keys {
       seq = seq * 10 + (c - '0');
     }
     return seq;
+  }
+
+  static final int EVENT_KEY_BYTES = Long.BYTES + Integer.BYTES;
+
+  static byte[] nodeKey(String id) {
+    return id.getBytes(UTF_8);
+  }
+
+  static String nodeIdOf(byte[] key) {
+    return new String(key, UTF_8);
+  }
+
+  static byte[] eventKey(long index, int position) {
+    return ByteBuffer.allocate(EVENT_KEY_BYTES).putLong(index).putInt(position).array();
+  }
+
+  static long eventIndexOf(byte[] key) {
+    checkEventKey(key);
+    return ByteBuffer.wrap(key).getLong();
+  }
+
+  static int eventPositionOf(byte[] key) {
+    checkEventKey(key);
+    return ByteBuffer.wrap(key).getInt(Long.BYTES);
+  }
+
+  private static void checkEventKey(byte[] key) {
+    if (key.length != EVENT_KEY_BYTES) {
+      throw new IllegalArgumentException("event key of " + key.length + " bytes");
+    }
   }
 
   static String dedupeKey(String clientId, String requestId) {

@@ -16,6 +16,11 @@ final class Results {
     return CommandResult.newBuilder().setCode(Code.OK).setTask(task).build();
   }
 
+  /** Success of a command that is not about one task. */
+  static CommandResult ok(String message) {
+    return CommandResult.newBuilder().setCode(Code.OK).setMessage(message).build();
+  }
+
   static CommandResult ignored() {
     return CommandResult.newBuilder().setCode(Code.OK).setMessage(IGNORED).build();
   }

@@ -46,8 +46,10 @@ final class RocksHandles implements AutoCloseable {
   static final String TASKS = "tasks";
   static final String DEDUPE = "dedupe";
   static final String META = "meta";
-  /** Families of this layout; nodes, jobs and events are created empty for later tables. */
-  static final List<String> FAMILIES = List.of(TASKS, DEDUPE, META, "nodes", "jobs", "events");
+  static final String NODES = "nodes";
+  static final String EVENTS = "events";
+  /** Families of this layout; jobs is created empty for a later table. */
+  static final List<String> FAMILIES = List.of(TASKS, DEDUPE, META, NODES, "jobs", EVENTS);
 
   static {
     RocksDB.loadLibrary();
@@ -153,6 +155,29 @@ final class RocksHandles implements AutoCloseable {
     } catch (RocksDBException e) {
       throw new IOException("RocksDB scan of " + family + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Visits rows of {@code family} in key order from the first key at or after {@code from}
+   * while the visitor returns true.
+   */
+  void scanFrom(String family, byte[] from, RowWhile visitor) throws IOException {
+    try (RocksIterator it = db.newIterator(family(family))) {
+      for (it.seek(from); it.isValid(); it.next()) {
+        if (!visitor.visit(it.key(), it.value())) {
+          break;
+        }
+      }
+      it.status();
+    } catch (RocksDBException e) {
+      throw new IOException("RocksDB scan of " + family + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Visitor of {@link #scanFrom}: returns whether to go on. */
+  @FunctionalInterface
+  interface RowWhile {
+    boolean visit(byte[] key, byte[] value) throws IOException;
   }
 
   /** Visitor of {@link #scan}. */

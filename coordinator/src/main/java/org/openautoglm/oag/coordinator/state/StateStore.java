@@ -1,11 +1,18 @@
 package org.openautoglm.oag.coordinator.state;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.openautoglm.oag.command.v1.BatchResult;
@@ -13,23 +20,29 @@ import org.openautoglm.oag.command.v1.CommandBatch;
 import org.openautoglm.oag.command.v1.CommandResult;
 import org.openautoglm.oag.coordinator.CoordinatorException;
 import org.openautoglm.oag.state.v1.DedupeRecord;
+import org.openautoglm.oag.state.v1.EventRecord;
 import org.openautoglm.oag.state.v1.MetaRecord;
+import org.openautoglm.oag.state.v1.NodeRecord;
 import org.openautoglm.oag.state.v1.TaskRecord;
+import org.openautoglm.oag.state.v1.TaskStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's replicated state: RocksDB column families for tasks,
- * dedupe and meta (plus nodes, jobs and events, empty so far), and in-memory
- * views of the tasks rebuilt from RocksDB on open.
+ * nodes, the event log, dedupe and meta (plus jobs, empty so far), and
+ * in-memory views of the tasks and nodes rebuilt from RocksDB on open.
  *
  * <p><b>Threading.</b> {@link #applyBatch}, {@link #flush} and
  * {@link #checkpoint} are meant for the Raft apply thread (apply calls are
  * serialized anyway); the read methods ({@link #meta}, {@link #task},
- * {@link #listTasks}, counts) may be called from any thread at any time, also
- * after {@link #close}, and see each task record either before or after a
- * batch, never torn. {@link #meta} is published last, so a reader that sees
- * applied index N also sees every change of entries up to N.
+ * {@link #listTasks}, {@link #nodes}, {@link #tasksOnNode}, {@link #used},
+ * {@link #events}, counts) may be called from any thread at any time, also
+ * after {@link #close}, and see each record either before or after a batch,
+ * never torn. {@link #meta} is published last, so a reader that sees applied
+ * index N also sees every change of entries up to N. {@linkplain
+ * #addAppliedListener Applied listeners} run on the apply thread once a
+ * batch is published.
  *
  * <p><b>Determinism.</b> {@code applyBatch} is a pure function of (stored
  * state, batch, index): every replica fed the same entries reaches equal
@@ -51,8 +64,11 @@ public final class StateStore implements AutoCloseable {
   private final Path dir;
   private final RocksHandles rocks;
   private final TaskViews tasks;
+  private final NodeViews nodes = new NodeViews();
+  private final EventLog eventLog = new EventLog();
   private final DedupeTable dedupe;
   private final BatchApplier applier;
+  private final List<AppliedListener> listeners = new CopyOnWriteArrayList<>();
   private final Object applyMutex = new Object();
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();  // write: close
   private volatile MetaRecord meta;
@@ -72,6 +88,38 @@ public final class StateStore implements AutoCloseable {
         tasks.put(Keys.seqOfKey(key), Records.parse(TaskRecord.parser(), value, "task")));
     rocks.scan(RocksHandles.DEDUPE, (key, value) ->
         dedupe.publish(Keys.dedupeKeyOf(key), Records.parse(DedupeRecord.parser(), value, "dedupe")));
+    rocks.scan(RocksHandles.NODES, (key, value) ->
+        nodes.put(Records.parse(NodeRecord.parser(), value, "node")));
+    rocks.scan(RocksHandles.EVENTS, (key, value) ->
+        eventLog.loaded(Keys.eventIndexOf(key), Keys.eventPositionOf(key)));
+    if (eventLog.total() != meta.getEventCount()) {
+      throw new IOException("the events family holds " + eventLog.total() + " events but meta counts "
+          + meta.getEventCount());
+    }
+  }
+
+  /**
+   * Told after each applied batch is published. Called on the apply thread, so it must be
+   * quick (hand work off) and must not throw; an exception is logged and ignored.
+   */
+  @FunctionalInterface
+  public interface AppliedListener {
+    void applied(AppliedChanges changes);
+  }
+
+  /**
+   * What one applied batch may have changed, for those who react to it.
+   *
+   * @param index the applied log index
+   * @param nodes nodes whose desired set may have changed (the old and new node of every
+   *     changed task, every registered or changed node), sorted
+   * @param placementMayHelp a task became PENDING, an allocation ended (freeing capacity) or a
+   *     node registered or changed: a pending task may now be placed
+   */
+  public record AppliedChanges(long index, Set<String> nodes, boolean placementMayHelp) {
+    public AppliedChanges {
+      nodes = Collections.unmodifiableSortedSet(new TreeSet<>(nodes));
+    }
   }
 
   /**
@@ -84,8 +132,9 @@ public final class StateStore implements AutoCloseable {
     try {
       StateStore store = new StateStore(dir, rocks, settings);
       MetaRecord m = store.meta;
-      LOG.info("event=state_opened dir={} applied_term={} applied_index={} tasks={} dedupe_rows={} digest={}",
-          dir, m.getAppliedTerm(), m.getAppliedIndex(), store.taskCount(), store.dedupeSize(), hex(m));
+      LOG.info("event=state_opened dir={} applied_term={} applied_index={} tasks={} nodes={} events={} "
+          + "dedupe_rows={} digest={}", dir, m.getAppliedTerm(), m.getAppliedIndex(), store.taskCount(),
+          store.nodes.count(), m.getEventCount(), store.dedupeSize(), hex(m));
       return store;
     } catch (IOException | RuntimeException e) {
       rocks.close();
@@ -115,6 +164,9 @@ public final class StateStore implements AutoCloseable {
    * command, in order, once the changes and the new meta are written (one
    * WriteBatch, no WAL) and visible in the views.
    *
+   * <p>Then, still on the calling thread, tells every {@linkplain #addAppliedListener
+   * applied listener}.
+   *
    * @param entryBytes the batch's bytes exactly as in the log; they feed the digest
    * @throws IOException RocksDB failed; stop the node
    * @throws IllegalStateException a command this build does not understand and not ignorable
@@ -124,6 +176,8 @@ public final class StateStore implements AutoCloseable {
       throws IOException {
     Objects.requireNonNull(batch, "batch");
     Objects.requireNonNull(entryBytes, "entryBytes");
+    AppliedChanges changes;
+    BatchResult result;
     synchronized (applyMutex) {
       Lock lock = openLock();
       try {
@@ -136,7 +190,8 @@ public final class StateStore implements AutoCloseable {
           throw new IllegalArgumentException("entry " + index + " has term " + term
               + " below the applied term " + before.getAppliedTerm());
         }
-        WorkingSet ws = new WorkingSet(tasks, dedupe, index, before.getTimeMs(), before.getNextTaskSeq());
+        WorkingSet ws = new WorkingSet(tasks, nodes, dedupe, eventLog, index, before.getTimeMs(),
+            before.getNextTaskSeq());
         List<CommandResult> results = applier.apply(ws, term, batch);
         BatchApplier.Expired expired = applier.expire(ws);
         MetaRecord after = before.toBuilder()
@@ -145,6 +200,7 @@ public final class StateStore implements AutoCloseable {
             .setDigest(Records.nextDigest(before.getDigest(), index, entryBytes))
             .setTimeMs(ws.timeMs())
             .setNextTaskSeq(ws.nextSeq())
+            .setEventCount(ws.eventCount())
             .build();
         ChangeWriter.write(rocks, ws, after);
         ws.publish();
@@ -153,11 +209,37 @@ public final class StateStore implements AutoCloseable {
           LOG.info("event=state_expired index={} tasks_purged={} dedupe_rows_evicted={}",
               index, expired.tasks(), expired.dedupeRows());
         }
-        LOG.debug("event=batch_applied term={} index={} commands={} rows_changed={}",
-            term, index, results.size(), ws.taskChanges().size() + ws.dedupeChanges().size());
-        return BatchResult.newBuilder().addAllResults(results).build();
+        LOG.debug("event=batch_applied term={} index={} commands={} rows_changed={} events={} events_purged={}",
+            term, index, results.size(), ws.taskChanges().size() + ws.dedupeChanges().size()
+                + ws.nodeChanges().size(), ws.emittedEvents().size(), expired.events());
+        changes = new AppliedChanges(index, ws.touchedNodes(), ws.placementMayHelp());
+        result = BatchResult.newBuilder().addAllResults(results).build();
       } finally {
         lock.unlock();
+      }
+    }
+    notifyApplied(changes);
+    return result;
+  }
+
+  /**
+   * Registers {@code listener} to be told after every batch this store applies, on the apply
+   * thread (see {@link AppliedListener}).
+   */
+  public void addAppliedListener(AppliedListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  public void removeAppliedListener(AppliedListener listener) {
+    listeners.remove(listener);
+  }
+
+  private void notifyApplied(AppliedChanges changes) {
+    for (AppliedListener listener : listeners) {
+      try {
+        listener.applied(changes);
+      } catch (RuntimeException e) {
+        LOG.warn("event=applied_listener_failed index={} listener={}", changes.index(), listener, e);
       }
     }
   }
@@ -223,6 +305,101 @@ public final class StateStore implements AutoCloseable {
     Lock lock = readLock();
     try {
       return TaskLister.list(tasks, query);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Every registered node, sorted by id. */
+  public List<NodeRecord> nodes() {
+    return nodes.all();
+  }
+
+  public Optional<NodeRecord> node(String id) {
+    return Optional.ofNullable(id == null ? null : nodes.get(id));
+  }
+
+  /**
+   * The node's desired set: the tasks whose current allocation is on {@code node} and has not
+   * ended (ASSIGNED, ALLOC_RUNNING, BACKOFF, ALLOC_PAUSED), in creation order.
+   *
+   * @throws CoordinatorException.Overloaded the store was closed: retry
+   */
+  public List<TaskRecord> tasksOnNode(String node) {
+    Objects.requireNonNull(node, "node");
+    Lock lock = readLock();
+    try {
+      List<TaskRecord> out = new ArrayList<>();
+      for (long seq : tasks.onNode(node)) {
+        TaskViews.Entry entry = tasks.entry(seq);
+        if (entry == null || entry.load() == null || !entry.load().node().equals(node)) {
+          continue;
+        }
+        TaskRecord task = tasks.get(seq);  // re-checked: it may have changed since the entry was read
+        if (task != null && TaskStates.hasLiveAllocation(task) && task.getAllocation().getNode().equals(node)) {
+          out.add(task);
+        }
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Up to {@code limit} PENDING tasks, oldest (lowest sequence number) first.
+   *
+   * @throws CoordinatorException.Overloaded the store was closed: retry
+   */
+  public List<TaskRecord> pendingTasks(int limit) {
+    Lock lock = readLock();
+    try {
+      List<TaskRecord> out = new ArrayList<>();
+      for (var it = tasks.withStatus(TaskStatus.PENDING).iterator(); it.hasNext() && out.size() < limit; ) {
+        TaskRecord task = tasks.get(it.next());
+        if (task != null && task.getStatus() == TaskStatus.PENDING) {
+          out.add(task);
+        }
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** What {@code node}'s live allocations use, by the accounting placements are checked with. */
+  public NodeUsage used(String node) {
+    return tasks.used(Objects.requireNonNull(node, "node"));
+  }
+
+  /**
+   * Up to {@code limit} events strictly after ({@code afterIndex}, {@code afterPosition}),
+   * oldest first. Both are compared unsigned, so {@code afterPosition} -1 means after every
+   * event of {@code afterIndex}, and (0, 0) means from the oldest retained. Events older than
+   * the retention are gone: a reader that fell that far behind resumes at the oldest kept.
+   *
+   * @throws CoordinatorException.Overloaded the store was closed: retry
+   * @throws UncheckedIOException RocksDB could not be read
+   */
+  public List<EventRecord> events(long afterIndex, int afterPosition, int limit) {
+    if (limit <= 0) {
+      return List.of();
+    }
+    byte[] after = Keys.eventKey(afterIndex, afterPosition);
+    byte[] head = eventLog.head();
+    byte[] from = Arrays.compareUnsigned(after, head) < 0 ? head : after;
+    List<EventRecord> out = new ArrayList<>(Math.min(limit, 256));
+    Lock lock = readLock();
+    try {
+      rocks.scanFrom(RocksHandles.EVENTS, from, (key, value) -> {
+        if (!Arrays.equals(key, after)) {
+          out.add(Records.parse(EventRecord.parser(), value, "event"));
+        }
+        return out.size() < limit;
+      });
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading events failed", e);
     } finally {
       lock.unlock();
     }

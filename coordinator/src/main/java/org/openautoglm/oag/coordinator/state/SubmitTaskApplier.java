@@ -10,7 +10,8 @@ import org.openautoglm.oag.state.v1.TaskStatus;
 
 /**
  * SubmitTask: stores a new task with the next sequence number, PENDING when
- * {@code start} is set (submit) or CREATED otherwise (create).
+ * {@code start} is set (submit, event {@code task.submitted}) or CREATED
+ * otherwise (create, event {@code task.created}).
  */
 final class SubmitTaskApplier implements CommandApplier<SubmitTask> {
 
@@ -32,6 +33,9 @@ final class SubmitTaskApplier implements CommandApplier<SubmitTask> {
         .setVersion(ws.index())
         .build();
     ws.putTask(seq, task);
+    ws.emit(body.getStart()
+        ? Events.of(task, Events.TASK_SUBMITTED, "submitted; pending placement")
+        : Events.of(task, Events.TASK_CREATED, "created; waiting for start"));
     return Results.ok(task);
   }
 }

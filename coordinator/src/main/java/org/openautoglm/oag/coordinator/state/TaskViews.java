@@ -17,8 +17,9 @@ import org.openautoglm.oag.state.v1.TaskStatus;
 
 /**
  * Every stored task in memory, by sequence number, with secondary indexes by
- * status and by node, and (for the apply thread only) terminal tasks ordered
- * by finish time for the retention purge.
+ * status and by node, what the live allocations use per node, and (for the
+ * apply thread only) terminal tasks ordered by finish time for the retention
+ * purge.
  *
  * <p>Memory: a task is held as the four fields the list filters and the
  * retention purge need; the record itself stays in RocksDB and is read (from
@@ -46,10 +47,22 @@ final class TaskViews {
     }
   }
 
-  /** What the filters and the purge read; the record is in RocksDB. */
-  record Entry(TaskStatus status, String node, String name, long finishedAtMs) {
+  /** What a task's live allocation takes from its node. */
+  record Load(String node, NodeUsage usage) {
+    /** The load of {@code task}, or null when it has no live allocation (or is null). */
+    static Load of(TaskRecord task) {
+      if (task == null || !TaskStates.hasLiveAllocation(task)) {
+        return null;
+      }
+      return new Load(task.getAllocation().getNode(), TaskStates.demand(task.getSpec()));
+    }
+  }
+
+  /** What the filters, the purge and the node accounting read; the record is in RocksDB. */
+  record Entry(TaskStatus status, String node, String name, long finishedAtMs, Load load) {
     static Entry of(TaskRecord task) {
-      return new Entry(task.getStatus(), task.getNode(), task.getSpec().getName(), task.getFinishedAtMs());
+      return new Entry(task.getStatus(), task.getNode(), task.getSpec().getName(), task.getFinishedAtMs(),
+          Load.of(task));
     }
   }
 
@@ -65,6 +78,7 @@ final class TaskViews {
   private final ConcurrentHashMap<String, ConcurrentSkipListSet<Long>> byNode = new ConcurrentHashMap<>();
   private final TreeSet<Finished> finished = new TreeSet<>();  // apply thread only
   private final AtomicLong count = new AtomicLong();
+  private final ConcurrentHashMap<String, NodeUsage> usage = new ConcurrentHashMap<>();
 
   TaskViews(Reader reader) {
     this.reader = reader;
@@ -113,6 +127,11 @@ final class TaskViews {
     return seqs != null ? seqs : Collections.emptyNavigableSet();
   }
 
+  /** What the committed live allocations on {@code node} use. */
+  NodeUsage used(String node) {
+    return usage.getOrDefault(node, NodeUsage.NONE);
+  }
+
   /** Terminal tasks, oldest finish first. Apply thread only; do not modify. */
   Iterator<Finished> finishedOldestFirst() {
     return finished.iterator();
@@ -127,6 +146,7 @@ final class TaskViews {
       byNode.computeIfAbsent(task.getNode(), n -> new ConcurrentSkipListSet<>()).add(seq);
     }
     bySeq.put(seq, now);
+    account(old == null ? null : old.load(), now.load());
     if (old == null) {
       count.incrementAndGet();
     } else {
@@ -142,9 +162,22 @@ final class TaskViews {
   void remove(long seq) {
     Entry old = bySeq.remove(seq);
     if (old != null) {
+      account(old.load(), null);
       count.decrementAndGet();
       unindex(seq, old, null);
       forgetFinished(seq, old);
+    }
+  }
+
+  private void account(Load before, Load after) {
+    if (before != null) {
+      usage.compute(before.node(), (n, u) -> {
+        NodeUsage left = (u == null ? NodeUsage.NONE : u).minus(before.usage());
+        return left.isNone() ? null : left;
+      });
+    }
+    if (after != null) {
+      usage.merge(after.node(), after.usage(), NodeUsage::plus);
     }
   }
 

@@ -23,7 +23,10 @@ import org.openautoglm.oag.state.v1.TaskStatus;
  *
  * A finished task refuses everything else with FAILED_PRECONDITION, and so
  * does a task already being stopped (a stop is not undone by resume). A
- * request that changes nothing succeeds without bumping the version.
+ * request that changes nothing succeeds without bumping the version or
+ * writing an event. Events: {@code task.<status>} when the status changes
+ * ({@code task.pending}, {@code task.stopped}), otherwise {@code task.desired}
+ * naming what the agent is asked to do.
  */
 final class UpdateTaskDesiredApplier implements CommandApplier<UpdateTaskDesired> {
 
@@ -65,6 +68,12 @@ final class UpdateTaskDesiredApplier implements CommandApplier<UpdateTaskDesired
     }
     changed = changed.toBuilder().setUpdatedAtMs(ws.timeMs()).setVersion(ws.index()).build();
     ws.putTask(seq, changed);
+    if (changed.getStatus() != status) {
+      String why = changed.getStatus() == TaskStatus.STOPPED ? STOPPED_MESSAGE : "started";
+      ws.emit(Events.of(changed, Events.task(changed.getStatus()), why));
+    } else {
+      ws.emit(Events.of(changed, Events.TASK_DESIRED, "desired " + changed.getDesired()));
+    }
     return Results.ok(changed);
   }
 

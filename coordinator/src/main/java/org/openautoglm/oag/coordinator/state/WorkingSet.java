@@ -1,11 +1,19 @@
 package org.openautoglm.oag.coordinator.state;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.openautoglm.oag.state.v1.DedupeRecord;
+import org.openautoglm.oag.state.v1.EventRecord;
+import org.openautoglm.oag.state.v1.NodeRecord;
 import org.openautoglm.oag.state.v1.TaskRecord;
+import org.openautoglm.oag.state.v1.TaskStatus;
 
 /**
  * The changes of one batch not yet committed, layered over the committed
@@ -14,22 +22,44 @@ import org.openautoglm.oag.state.v1.TaskRecord;
  * touched until {@link #publish()}, which runs only after the batch's
  * WriteBatch is in RocksDB; a batch that fails is simply dropped.
  *
- * <p>Changes are kept sorted (by seq, by dedupe key) so the WriteBatch and
- * the publish run in a deterministic order. Apply thread only.
+ * <p>Changes are kept sorted (by seq, by dedupe key, by node id) and events
+ * in the order they were emitted, so the WriteBatch and the publish run in a
+ * deterministic order. Alongside, it keeps what the batch did to each node's
+ * accounting (so a placement sees the ones before it) and what the apply
+ * listeners are told: the nodes whose desired set may have changed, and
+ * whether a placement may now succeed. Apply thread only.
  */
 final class WorkingSet {
 
   private final TaskViews tasks;
+  private final NodeViews nodes;
   private final DedupeTable dedupe;
+  private final EventLog eventLog;
   private final long index;
   private long timeMs;
   private long nextSeq;
   private final TreeMap<Long, TaskRecord> taskChanges = new TreeMap<>();       // null: deleted
   private final TreeMap<String, DedupeRecord> dedupeChanges = new TreeMap<>();  // null: deleted
+  private final TreeMap<String, NodeRecord> nodeChanges = new TreeMap<>();
+  private final Map<String, NodeUsage> usageChanges = new HashMap<>();  // looked up, never iterated
+  private final List<EventRecord> events = new ArrayList<>();
+  private List<EventLog.Run> purgedEvents = List.of();
+  private long purgedEventCount;   // of those committed before this batch
+  private int unwrittenEvents;     // this batch's first events, purged before they were written
+  private final TreeSet<String> touchedNodes = new TreeSet<>();
+  private boolean placementMayHelp;
 
+  /** A working set over tasks and dedupe rows only, with no nodes and no events yet. */
   WorkingSet(TaskViews tasks, DedupeTable dedupe, long index, long timeMs, long nextSeq) {
+    this(tasks, new NodeViews(), dedupe, new EventLog(), index, timeMs, nextSeq);
+  }
+
+  WorkingSet(TaskViews tasks, NodeViews nodes, DedupeTable dedupe, EventLog eventLog, long index,
+      long timeMs, long nextSeq) {
     this.tasks = tasks;
+    this.nodes = nodes;
     this.dedupe = dedupe;
+    this.eventLog = eventLog;
     this.index = index;
     this.timeMs = timeMs;
     this.nextSeq = Math.max(1, nextSeq);
@@ -64,11 +94,128 @@ final class WorkingSet {
   }
 
   void putTask(long seq, TaskRecord task) {
+    noteTaskChange(entry(seq), TaskViews.Entry.of(task));
     taskChanges.put(seq, task);
   }
 
   void deleteTask(long seq) {
+    noteTaskChange(entry(seq), null);
     taskChanges.put(seq, null);
+  }
+
+  /** The view entry of the task at {@code seq} as this batch sees it, without reading RocksDB. */
+  private TaskViews.Entry entry(long seq) {
+    if (taskChanges.containsKey(seq)) {
+      TaskRecord changed = taskChanges.get(seq);
+      return changed == null ? null : TaskViews.Entry.of(changed);
+    }
+    return tasks.entry(seq);
+  }
+
+  /** Keeps the node accounting and what the listeners are told in step with a task change. */
+  private void noteTaskChange(TaskViews.Entry before, TaskViews.Entry after) {
+    TaskViews.Load was = before == null ? null : before.load();
+    TaskViews.Load is = after == null ? null : after.load();
+    if (was != null) {
+      usageChanges.merge(was.node(), NodeUsage.NONE.minus(was.usage()), NodeUsage::plus);
+    }
+    if (is != null) {
+      usageChanges.merge(is.node(), is.usage(), NodeUsage::plus);
+    }
+    if (after == null && was == null) {
+      return;  // a purged finished task: no node's desired set had it
+    }
+    touchNodesOf(before);
+    touchNodesOf(after);
+    boolean becamePending = after != null && after.status() == TaskStatus.PENDING
+        && (before == null || before.status() != TaskStatus.PENDING);
+    if (becamePending || (was != null && is == null)) {
+      placementMayHelp = true;
+    }
+  }
+
+  private void touchNodesOf(TaskViews.Entry task) {
+    if (task == null) {
+      return;
+    }
+    if (!task.node().isEmpty()) {
+      touchedNodes.add(task.node());
+    }
+    if (task.load() != null) {
+      touchedNodes.add(task.load().node());
+    }
+  }
+
+  /** What the live allocations on {@code node} use, as this batch sees it. */
+  NodeUsage used(String node) {
+    NodeUsage delta = usageChanges.get(node);
+    NodeUsage committed = tasks.used(node);
+    return delta == null ? committed : committed.plus(delta);
+  }
+
+  /** The node {@code id} as this batch sees it, or null. */
+  NodeRecord node(String id) {
+    NodeRecord changed = nodeChanges.get(id);
+    return changed != null ? changed : nodes.get(id);
+  }
+
+  void putNode(NodeRecord node) {
+    nodeChanges.put(node.getId(), node);
+    touchedNodes.add(node.getId());
+    placementMayHelp = true;
+  }
+
+  /**
+   * Appends an event of this batch: its index is the batch's, its position the next one,
+   * its time replicated time now.
+   */
+  void emit(EventRecord.Builder event) {
+    events.add(event.setIndex(index).setPosition(events.size()).setTimeMs(timeMs).build());
+  }
+
+  /**
+   * Deletes the oldest events beyond {@code retention}, counting this batch's; returns how
+   * many. The batch's own oldest go unwritten when even they are too many.
+   */
+  long purgeEventsBeyond(long retention) {
+    long excess = eventLog.total() + events.size() - retention;
+    if (excess <= 0) {
+      return 0;
+    }
+    purgedEventCount = Math.min(excess, eventLog.total());
+    purgedEvents = eventLog.oldest(purgedEventCount);
+    unwrittenEvents = (int) (excess - purgedEventCount);
+    return excess;
+  }
+
+  /** The events this batch writes, in order. */
+  List<EventRecord> newEvents() {
+    return events.subList(unwrittenEvents, events.size());
+  }
+
+  /** Every event this batch emitted, including any purged before being written. */
+  List<EventRecord> emittedEvents() {
+    return events;
+  }
+
+  /** The runs of committed events this batch deletes. */
+  List<EventLog.Run> purgedEvents() {
+    return purgedEvents;
+  }
+
+  /** How many events are retained once this batch is committed. */
+  long eventCount() {
+    return eventLog.total() - purgedEventCount + newEvents().size();
+  }
+
+  /** Nodes whose desired set may have changed, sorted. */
+  Set<String> touchedNodes() {
+    return touchedNodes;
+  }
+
+  /** Whether a task became pending, capacity was freed or a node joined or changed. */
+  boolean placementMayHelp() {
+    return placementMayHelp;
   }
 
   /** The dedupe row for {@code key} as this batch sees it, or null. */
@@ -136,8 +283,18 @@ final class WorkingSet {
     return dedupeChanges;
   }
 
+  /** The sorted node changes. */
+  Map<String, NodeRecord> nodeChanges() {
+    return nodeChanges;
+  }
+
   /** Makes the changes visible in the committed views. Call only once they are in RocksDB. */
   void publish() {
+    for (NodeRecord node : nodeChanges.values()) {
+      nodes.put(node);
+    }
+    eventLog.dropOldest(purgedEventCount);
+    eventLog.append(index, unwrittenEvents, events.size());
     for (Map.Entry<Long, TaskRecord> e : taskChanges.entrySet()) {
       if (e.getValue() == null) {
         tasks.remove(e.getKey());

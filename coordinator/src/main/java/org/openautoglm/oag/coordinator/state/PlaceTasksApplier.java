@@ -1,0 +1,143 @@
+package org.openautoglm.oag.coordinator.state;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.openautoglm.oag.command.v1.CommandResult;
+import org.openautoglm.oag.command.v1.PlaceTasks;
+import org.openautoglm.oag.command.v1.Placement;
+import org.openautoglm.oag.coordinator.state.CommandValidator.Violation;
+import org.openautoglm.oag.state.v1.AllocationRecord;
+import org.openautoglm.oag.state.v1.AllocationStatus;
+import org.openautoglm.oag.state.v1.CapacityRecord;
+import org.openautoglm.oag.state.v1.NodeRecord;
+import org.openautoglm.oag.state.v1.NodeStatus;
+import org.openautoglm.oag.state.v1.TaskRecord;
+import org.openautoglm.oag.state.v1.TaskStatus;
+
+/**
+ * PlaceTasks: the plan applier. The leader's scheduler decided on a snapshot
+ * that may be stale by now, so each placement is re-checked against the state
+ * as this batch sees it (earlier placements of the same command included) and
+ * skipped, not failed, when it no longer holds:
+ *
+ * <ol>
+ *   <li>the task exists, is PENDING, and its version is the one decided on;
+ *   <li>its previous allocation, if any, has ended (never two live at once);
+ *   <li>the node is registered and UP;
+ *   <li>the task's cpu, memory and GPUs fit the node's capacity minus what its
+ *       live allocations use (replicated accounting, never live metrics).
+ * </ol>
+ *
+ * A placed task gets a new allocation {@code <task id>.<generation>} (the
+ * previous generation + 1, 1 for the first) ASSIGNED to the node and becomes
+ * SCHEDULED. The result is OK, its message counting what was placed and
+ * naming why each skipped placement was skipped.
+ */
+final class PlaceTasksApplier implements CommandApplier<PlaceTasks> {
+
+  static final int MAX_PLACEMENTS = 10_000;
+
+  @Override
+  public Optional<Violation> validate(PlaceTasks body) {
+    if (body.getPlacementsCount() > MAX_PLACEMENTS) {
+      return Violation.of("placements", body.getPlacementsCount() + " entries, at most " + MAX_PLACEMENTS);
+    }
+    for (int i = 0; i < body.getPlacementsCount(); i++) {
+      Placement p = body.getPlacements(i);
+      if (Keys.seqOfTaskId(p.getTaskId()) < 0) {
+        return Violation.of("placements[" + i + "].task_id", "malformed task id '" + p.getTaskId() + "'");
+      }
+      Optional<Violation> bad = RegisterNodeApplier.checkNodeId("placements[" + i + "].node", p.getNode());
+      if (bad.isPresent()) {
+        return bad;
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public CommandResult apply(WorkingSet ws, PlaceTasks body) {
+    int placed = 0;
+    List<String> skipped = new ArrayList<>();
+    for (Placement p : body.getPlacementsList()) {
+      Optional<String> why = place(ws, p);
+      if (why.isPresent()) {
+        skipped.add(p.getTaskId() + " " + why.get());
+      } else {
+        placed++;
+      }
+    }
+    String message = "placed " + placed
+        + (skipped.isEmpty() ? "" : ", skipped " + skipped.size() + ": " + String.join("; ", skipped));
+    return Results.ok(message);
+  }
+
+  /** Places one task; empty when placed, else why not. */
+  private static Optional<String> place(WorkingSet ws, Placement p) {
+    long seq = Keys.seqOfTaskId(p.getTaskId());
+    TaskRecord task = ws.task(seq);
+    if (task == null) {
+      return Optional.of("not found");
+    }
+    if (task.getStatus() != TaskStatus.PENDING) {
+      return Optional.of("is " + task.getStatus() + ", not PENDING");
+    }
+    if (task.getVersion() != p.getExpectedVersion()) {
+      return Optional.of("version changed (expected " + p.getExpectedVersion() + ", is " + task.getVersion() + ")");
+    }
+    if (TaskStates.hasLiveAllocation(task)) {
+      return Optional.of("previous allocation " + task.getAllocation().getId() + " has not ended");
+    }
+    NodeRecord node = ws.node(p.getNode());
+    if (node == null) {
+      return Optional.of("node " + p.getNode() + " unknown");
+    }
+    if (node.getStatus() != NodeStatus.UP) {
+      return Optional.of("node " + p.getNode() + " is " + node.getStatus());
+    }
+    Optional<String> shortOf = shortOf(node, ws.used(node.getId()), TaskStates.demand(task.getSpec()));
+    if (shortOf.isPresent()) {
+      return shortOf;
+    }
+    long generation = task.hasAllocation() ? task.getAllocation().getGeneration() + 1 : 1;
+    AllocationRecord allocation = AllocationRecord.newBuilder()
+        .setId(task.getId() + "." + generation)
+        .setGeneration(generation)
+        .setNode(node.getId())
+        .setStatus(AllocationStatus.ASSIGNED)
+        .setPlacedAtMs(ws.timeMs())
+        .build();
+    TaskRecord scheduled = task.toBuilder()
+        .setAllocation(allocation)
+        .setNode(node.getId())
+        .setStatus(TaskStatus.SCHEDULED)
+        .setMessage("placed on " + node.getId())
+        .setUpdatedAtMs(ws.timeMs())
+        .setVersion(ws.index())
+        .build();
+    ws.putTask(seq, scheduled);
+    ws.emit(Events.of(scheduled, Events.allocation(AllocationStatus.ASSIGNED),
+        "generation " + generation + " assigned to " + node.getId()));
+    ws.emit(Events.of(scheduled, Events.task(TaskStatus.SCHEDULED), scheduled.getMessage()));
+    return Optional.empty();
+  }
+
+  /** The first resource {@code node} lacks for {@code demand}, as a skip reason. */
+  private static Optional<String> shortOf(NodeRecord node, NodeUsage used, NodeUsage demand) {
+    CapacityRecord cap = node.getCapacity();
+    long freeCpu = (long) cap.getCpuMillis() - used.cpuMillis();
+    if (demand.cpuMillis() > freeCpu) {
+      return Optional.of("does not fit " + node.getId() + ": cpu_millis " + demand.cpuMillis() + " > free " + freeCpu);
+    }
+    long freeMemory = cap.getMemoryMib() - used.memoryMib();
+    if (demand.memoryMib() > freeMemory) {
+      return Optional.of("does not fit " + node.getId() + ": memory_mib " + demand.memoryMib() + " > free " + freeMemory);
+    }
+    long freeGpus = (long) cap.getGpusCount() - used.gpus();
+    if (demand.gpus() > freeGpus) {
+      return Optional.of("does not fit " + node.getId() + ": gpus " + demand.gpus() + " > free " + freeGpus);
+    }
+    return Optional.empty();
+  }
+}

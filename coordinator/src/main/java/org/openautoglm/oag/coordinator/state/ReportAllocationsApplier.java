@@ -1,0 +1,212 @@
+package org.openautoglm.oag.coordinator.state;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.openautoglm.oag.command.v1.AllocationReport;
+import org.openautoglm.oag.command.v1.CommandResult;
+import org.openautoglm.oag.command.v1.ReportAllocations;
+import org.openautoglm.oag.coordinator.state.CommandValidator.Violation;
+import org.openautoglm.oag.state.v1.AllocationRecord;
+import org.openautoglm.oag.state.v1.AllocationStatus;
+import org.openautoglm.oag.state.v1.Desired;
+import org.openautoglm.oag.state.v1.TaskRecord;
+import org.openautoglm.oag.state.v1.TaskStatus;
+
+/**
+ * ReportAllocations: what one node's agent observed of its allocations. A
+ * report applies only to the task's current allocation (same id and
+ * generation) on the reporting node, while the task is not finished and the
+ * allocation has not ended; anything else is stale (an old generation, another
+ * node's, a report overtaken by a fencing decision) and skipped.
+ *
+ * <p>The allocation takes the reported status, pid, exit, restarts and reason
+ * ({@code started_at_ms} at its first ALLOC_RUNNING, {@code ended_at_ms} when it
+ * ends); the task's status follows:
+ *
+ * <pre>
+ * ASSIGNED -> SCHEDULED        ALLOC_RUNNING -> RUNNING     BACKOFF -> SCHEDULED ("restarting: reason")
+ * ALLOC_PAUSED -> PAUSED       EXITED 0 -> SUCCEEDED        EXITED n -> FAILED ("exited with code n")
+ * KILLED -> STOPPED if desired STOP, else FAILED (reason)   ALLOC_FAILED -> FAILED (reason)
+ * ALLOC_LOST -> LOST
+ * </pre>
+ *
+ * A finished task gets {@code finished_at_ms}. A report that matches what is
+ * stored changes nothing: no version bump, no event. The result is OK, its
+ * message counting what was applied and naming why each skip was skipped.
+ */
+final class ReportAllocationsApplier implements CommandApplier<ReportAllocations> {
+
+  static final int MAX_REPORTS = 10_000;
+
+  @Override
+  public Optional<Violation> validate(ReportAllocations body) {
+    Optional<Violation> bad = RegisterNodeApplier.checkNodeId("node", body.getNode());
+    if (bad.isPresent()) {
+      return bad;
+    }
+    if (body.getReportsCount() > MAX_REPORTS) {
+      return Violation.of("reports", body.getReportsCount() + " entries, at most " + MAX_REPORTS);
+    }
+    for (int i = 0; i < body.getReportsCount(); i++) {
+      AllocationReport r = body.getReports(i);
+      String at = "reports[" + i + "].";
+      if (Keys.seqOfTaskId(r.getTaskId()) < 0) {
+        return Violation.of(at + "task_id", "malformed task id '" + r.getTaskId() + "'");
+      }
+      if (r.getAllocationId().isEmpty()) {
+        return Violation.of(at + "allocation_id", "required");
+      }
+      if (r.getGeneration() == 0) {
+        return Violation.of(at + "generation", "must be positive");
+      }
+      if (r.getStatus() == AllocationStatus.ALLOCATION_STATUS_UNSPECIFIED
+          || r.getStatus() == AllocationStatus.UNRECOGNIZED) {
+        return Violation.of(at + "status", "unknown allocation status " + r.getStatusValue());
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public CommandResult apply(WorkingSet ws, ReportAllocations body) {
+    int applied = 0;
+    int unchanged = 0;
+    List<String> skipped = new ArrayList<>();
+    for (AllocationReport report : body.getReportsList()) {
+      Outcome outcome = applyOne(ws, body.getNode(), report);
+      switch (outcome.kind()) {
+        case APPLIED -> applied++;
+        case UNCHANGED -> unchanged++;
+        case SKIPPED -> skipped.add(report.getTaskId() + " " + outcome.why());
+      }
+    }
+    String message = "applied " + applied + ", unchanged " + unchanged
+        + (skipped.isEmpty() ? "" : ", skipped " + skipped.size() + ": " + String.join("; ", skipped));
+    return Results.ok(message);
+  }
+
+  private enum Kind { APPLIED, UNCHANGED, SKIPPED }
+
+  private record Outcome(Kind kind, String why) {
+    static final Outcome APPLIED = new Outcome(Kind.APPLIED, "");
+    static final Outcome UNCHANGED = new Outcome(Kind.UNCHANGED, "");
+
+    static Outcome skipped(String why) {
+      return new Outcome(Kind.SKIPPED, why);
+    }
+  }
+
+  private static Outcome applyOne(WorkingSet ws, String node, AllocationReport report) {
+    long seq = Keys.seqOfTaskId(report.getTaskId());
+    TaskRecord task = ws.task(seq);
+    if (task == null) {
+      return Outcome.skipped("not found");
+    }
+    if (TaskStates.isTerminal(task.getStatus())) {
+      return Outcome.skipped("is already " + task.getStatus());
+    }
+    if (!task.hasAllocation()) {
+      return Outcome.skipped("has no allocation");
+    }
+    AllocationRecord current = task.getAllocation();
+    if (!current.getId().equals(report.getAllocationId()) || current.getGeneration() != report.getGeneration()) {
+      return Outcome.skipped("stale: allocation " + report.getAllocationId() + " generation "
+          + report.getGeneration() + ", current " + current.getId() + " generation " + current.getGeneration());
+    }
+    if (!current.getNode().equals(node)) {
+      return Outcome.skipped("allocation " + current.getId() + " is on " + current.getNode() + ", not " + node);
+    }
+    AllocationRecord allocation = allocationAfter(current, report, ws.timeMs());
+    TaskStatus status = statusAfter(task, report);
+    String message = messageAfter(task, report, status);
+    if (allocation.equals(current) && status == task.getStatus() && message.equals(task.getMessage())) {
+      return Outcome.UNCHANGED;
+    }
+    if (TaskStates.isEnded(current.getStatus())) {
+      return Outcome.skipped("allocation " + current.getId() + " has already ended "
+          + Events.allocationState(current.getStatus()));
+    }
+    TaskRecord.Builder next = task.toBuilder()
+        .setAllocation(allocation)
+        .setStatus(status)
+        .setMessage(message)
+        .setUpdatedAtMs(ws.timeMs())
+        .setVersion(ws.index());
+    if (TaskStates.isTerminal(status)) {
+      next.setFinishedAtMs(ws.timeMs());
+    }
+    TaskRecord updated = next.build();
+    ws.putTask(seq, updated);
+    if (allocation.getStatus() != current.getStatus() || allocation.getRestarts() != current.getRestarts()) {
+      ws.emit(Events.of(updated, Events.allocation(allocation.getStatus()), allocationMessage(allocation)));
+    }
+    if (status != task.getStatus()) {
+      ws.emit(Events.of(updated, Events.task(status), message));
+    }
+    return Outcome.APPLIED;
+  }
+
+  private static AllocationRecord allocationAfter(AllocationRecord current, AllocationReport r, long nowMs) {
+    AllocationRecord.Builder next = current.toBuilder()
+        .setStatus(r.getStatus())
+        .setPid(r.getPid())
+        .setExited(r.getExited())
+        .setExitCode(r.getExitCode())
+        .setRestarts(r.getRestarts())
+        .setReason(r.getReason());
+    if (r.getStatus() == AllocationStatus.ALLOC_RUNNING && current.getStartedAtMs() == 0) {
+      next.setStartedAtMs(nowMs);
+    }
+    if (TaskStates.isEnded(r.getStatus()) && current.getEndedAtMs() == 0) {
+      next.setEndedAtMs(nowMs);
+    }
+    return next.build();
+  }
+
+  private static TaskStatus statusAfter(TaskRecord task, AllocationReport r) {
+    return switch (r.getStatus()) {
+      case ASSIGNED, BACKOFF -> TaskStatus.SCHEDULED;
+      case ALLOC_RUNNING -> TaskStatus.RUNNING;
+      case ALLOC_PAUSED -> TaskStatus.PAUSED;
+      case EXITED -> r.getExitCode() == 0 ? TaskStatus.SUCCEEDED : TaskStatus.FAILED;
+      case KILLED -> task.getDesired() == Desired.STOP ? TaskStatus.STOPPED : TaskStatus.FAILED;
+      case ALLOC_FAILED -> TaskStatus.FAILED;
+      case ALLOC_LOST -> TaskStatus.LOST;
+      case ALLOCATION_STATUS_UNSPECIFIED, UNRECOGNIZED ->
+          throw new IllegalArgumentException("unvalidated status " + r.getStatus());
+    };
+  }
+
+  /** Why the task is in {@code status}; the current message when the status does not change. */
+  private static String messageAfter(TaskRecord task, AllocationReport r, TaskStatus status) {
+    String node = task.getAllocation().getNode();
+    String reason = r.getReason();
+    return switch (r.getStatus()) {
+      case ASSIGNED -> status == task.getStatus() ? task.getMessage() : "placed on " + node;
+      case ALLOC_RUNNING -> "running on " + node;
+      case BACKOFF -> "restarting: " + (reason.isEmpty() ? exit(r) : reason);
+      case ALLOC_PAUSED -> "paused on " + node;
+      case EXITED -> "exited with code " + r.getExitCode();
+      case KILLED -> status == TaskStatus.STOPPED
+          ? UpdateTaskDesiredApplier.STOPPED_MESSAGE : orDefault(reason, "killed");
+      case ALLOC_FAILED -> orDefault(reason, "failed");
+      case ALLOC_LOST -> orDefault(reason, "lost with node " + node);
+      case ALLOCATION_STATUS_UNSPECIFIED, UNRECOGNIZED -> task.getMessage();
+    };
+  }
+
+  private static String allocationMessage(AllocationRecord a) {
+    String what = Events.allocationState(a.getStatus()) + (a.getExited() ? ", exit code " + a.getExitCode() : "")
+        + (a.getRestarts() > 0 ? ", restarts " + a.getRestarts() : "");
+    return a.getReason().isEmpty() ? what : what + ": " + a.getReason();
+  }
+
+  private static String exit(AllocationReport r) {
+    return r.getExited() ? "exited with code " + r.getExitCode() : "exited";
+  }
+
+  private static String orDefault(String s, String otherwise) {
+    return s.isEmpty() ? otherwise : s;
+  }
+}
