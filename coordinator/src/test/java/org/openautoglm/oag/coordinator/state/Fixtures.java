@@ -6,15 +6,23 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.openautoglm.oag.command.v1.AllocationReport;
 import org.openautoglm.oag.command.v1.BatchResult;
 import org.openautoglm.oag.command.v1.Command;
 import org.openautoglm.oag.command.v1.CommandBatch;
 import org.openautoglm.oag.command.v1.CommandHeader;
 import org.openautoglm.oag.command.v1.CommandResult;
+import org.openautoglm.oag.command.v1.PlaceTasks;
+import org.openautoglm.oag.command.v1.Placement;
+import org.openautoglm.oag.command.v1.RegisterNode;
+import org.openautoglm.oag.command.v1.ReportAllocations;
 import org.openautoglm.oag.command.v1.SubmitTask;
 import org.openautoglm.oag.command.v1.UpdateTaskDesired;
 import org.openautoglm.oag.command.v1.UpdateTaskDesired.Action;
+import org.openautoglm.oag.state.v1.AllocationStatus;
+import org.openautoglm.oag.state.v1.CapacityRecord;
 import org.openautoglm.oag.state.v1.Desired;
+import org.openautoglm.oag.state.v1.GpuRecord;
 import org.openautoglm.oag.state.v1.TaskRecord;
 import org.openautoglm.oag.state.v1.TaskSpecRecord;
 import org.openautoglm.oag.state.v1.TaskStatus;
@@ -98,6 +106,43 @@ final class Fixtures {
 
   static Command update(long term, long timeMs, String taskId, Action action) {
     return update(header(term, timeMs), taskId, action);
+  }
+
+  /** A node with {@code cpuMillis}, {@code memoryMib} and {@code gpus} GPUs of 80 GiB each. */
+  static RegisterNode node(String id, String bootId, int cpuMillis, long memoryMib, int gpus) {
+    CapacityRecord.Builder capacity = CapacityRecord.newBuilder().setCpuMillis(cpuMillis).setMemoryMib(memoryMib);
+    for (int i = 0; i < gpus; i++) {
+      capacity.addGpus(GpuRecord.newBuilder().setIndex(i).setModel("H100").setMemoryMib(81_559));
+    }
+    return RegisterNode.newBuilder().setNodeId(id).setBootId(bootId).setAddress(id + ".local")
+        .setCapacity(capacity).putLabels("zone", "a").build();
+  }
+
+  static Command register(long term, long timeMs, RegisterNode node) {
+    return Command.newBuilder().setHeader(header(term, timeMs)).setRegisterNode(node).build();
+  }
+
+  static Placement placement(String taskId, String node, long expectedVersion) {
+    return Placement.newBuilder().setTaskId(taskId).setNode(node).setExpectedVersion(expectedVersion).build();
+  }
+
+  static Command place(long term, long timeMs, Placement... placements) {
+    return Command.newBuilder().setHeader(header(term, timeMs))
+        .setPlaceTasks(PlaceTasks.newBuilder().addAllPlacements(List.of(placements))).build();
+  }
+
+  /** A report on generation {@code generation} of {@code taskId}. */
+  static AllocationReport.Builder report(String taskId, long generation, AllocationStatus status) {
+    return AllocationReport.newBuilder().setTaskId(taskId).setAllocationId(taskId + "." + generation)
+        .setGeneration(generation).setStatus(status);
+  }
+
+  static Command reports(long term, long timeMs, String node, AllocationReport.Builder... reports) {
+    ReportAllocations.Builder body = ReportAllocations.newBuilder().setNode(node).setBootId("boot-1");
+    for (AllocationReport.Builder r : reports) {
+      body.addReports(r);
+    }
+    return Command.newBuilder().setHeader(header(term, timeMs)).setReportAllocations(body).build();
   }
 
   static CommandBatch batch(Command... commands) {
