@@ -4,8 +4,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.openautoglm.oag.coordinator.state.CommandValidator.Violation;
+import org.openautoglm.oag.state.v1.Fencing;
 import org.openautoglm.oag.state.v1.Restart;
 import org.openautoglm.oag.state.v1.TaskSpecRecord;
+import org.openautoglm.oag.state.v1.ThresholdAction;
+import org.openautoglm.oag.state.v1.ThresholdRecord;
 
 /**
  * The rules a task spec must satisfy. Field paths are those of the public
@@ -24,6 +27,8 @@ final class TaskSpecRules {
   static final long MAX_MEMORY_MIB = 16_777_216;
   static final int MAX_GPUS = 64;
   static final int MAX_PRIORITY = 1000;
+  static final long MAX_STOP_GRACE_MS = 3_600_000;
+  static final int MAX_CPU_PERCENT = 100_000;  // a thousand cores
 
   private TaskSpecRules() {}
 
@@ -54,7 +59,42 @@ final class TaskSpecRules {
     if (bad.isEmpty() && spec.getRestart() == Restart.UNRECOGNIZED) {
       bad = Violation.of("spec.restart", "unknown restart policy " + spec.getRestartValue());
     }
+    if (bad.isEmpty() && spec.getFencing() == Fencing.UNRECOGNIZED) {
+      bad = Violation.of("spec.fencing", "unknown fencing mode " + spec.getFencingValue());
+    }
+    if (bad.isEmpty() && (spec.getStopGraceMs() < 0 || spec.getStopGraceMs() > MAX_STOP_GRACE_MS)) {
+      bad = outOfRange("spec.stop_grace_ms", spec.getStopGraceMs(), 0, MAX_STOP_GRACE_MS);
+    }
+    if (bad.isEmpty()) {
+      bad = checkThresholds(spec.getThresholds());
+    }
     return bad;
+  }
+
+  /** Limits are each 0 (none) or positive; a CPU limit needs its duration and a duration its limit. */
+  private static Optional<Violation> checkThresholds(ThresholdRecord t) {
+    if (t.getMaxMemoryMib() < 0 || t.getMaxMemoryMib() > MAX_MEMORY_MIB) {
+      return outOfRange("spec.thresholds.max_memory_mib", t.getMaxMemoryMib(), 0, MAX_MEMORY_MIB);
+    }
+    if (t.getMaxCpuPercent() < 0 || t.getMaxCpuPercent() > MAX_CPU_PERCENT) {
+      return outOfRange("spec.thresholds.max_cpu_percent", t.getMaxCpuPercent(), 0, MAX_CPU_PERCENT);
+    }
+    if (t.getCpuForMs() < 0) {
+      return Violation.of("spec.thresholds.cpu_for_ms", t.getCpuForMs() + " is negative");
+    }
+    if (t.getMaxRuntimeMs() < 0) {
+      return Violation.of("spec.thresholds.max_runtime_ms", t.getMaxRuntimeMs() + " is negative");
+    }
+    if (t.getMaxCpuPercent() > 0 && t.getCpuForMs() == 0) {
+      return Violation.of("spec.thresholds.cpu_for_ms", "required with max_cpu_percent");
+    }
+    if (t.getCpuForMs() > 0 && t.getMaxCpuPercent() == 0) {
+      return Violation.of("spec.thresholds.max_cpu_percent", "required with cpu_for_ms");
+    }
+    if (t.getAction() == ThresholdAction.UNRECOGNIZED) {
+      return Violation.of("spec.thresholds.kill", "unknown threshold action " + t.getActionValue());
+    }
+    return Optional.empty();
   }
 
   private static Optional<Violation> checkCommand(TaskSpecRecord spec) {
