@@ -13,6 +13,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.openautoglm.oag.coordinator.api.ApiServer;
+import org.openautoglm.oag.coordinator.fleet.FleetView;
 import org.openautoglm.oag.coordinator.http.CoordinatorMeters;
 import org.openautoglm.oag.coordinator.http.HttpEndpoint;
 import org.openautoglm.oag.coordinator.http.Readiness;
@@ -60,7 +61,8 @@ public final class Coordinator implements AutoCloseable {
     try {
       proposer = new Proposer(raft, Clock.SYSTEM, config.groupCommitMaxCommands(),
           config.groupCommitMaxBytes(), config.groupCommitWindow(), config.groupCommitMaxInFlight(), meters);
-      api = new ApiServer(config, raft, proposer, peers, meters);
+      // The leader's liveness table is wired in with the agent sessions; until then nobody is heard.
+      api = new ApiServer(config, raft, proposer, peers, meters, FleetView.NONE);
       this.proposer = proposer;
       this.api = api;
       registerGauges();

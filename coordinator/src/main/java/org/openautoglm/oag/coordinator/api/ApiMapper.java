@@ -1,28 +1,47 @@
 package org.openautoglm.oag.coordinator.api;
 
+import org.openautoglm.oag.api.v1.Allocation;
+import org.openautoglm.oag.api.v1.AllocationState;
 import org.openautoglm.oag.api.v1.DesiredState;
+import org.openautoglm.oag.api.v1.Event;
+import org.openautoglm.oag.api.v1.FencingMode;
+import org.openautoglm.oag.api.v1.Gpu;
+import org.openautoglm.oag.api.v1.Node;
+import org.openautoglm.oag.api.v1.NodeState;
+import org.openautoglm.oag.api.v1.ProcessMetrics;
 import org.openautoglm.oag.api.v1.Resources;
 import org.openautoglm.oag.api.v1.RestartPolicy;
 import org.openautoglm.oag.api.v1.Task;
 import org.openautoglm.oag.api.v1.TaskSpec;
 import org.openautoglm.oag.api.v1.TaskState;
+import org.openautoglm.oag.api.v1.Thresholds;
+import org.openautoglm.oag.coordinator.fleet.FleetView;
+import org.openautoglm.oag.coordinator.state.NodeUsage;
+import org.openautoglm.oag.state.v1.AllocationRecord;
+import org.openautoglm.oag.state.v1.AllocationStatus;
 import org.openautoglm.oag.state.v1.Desired;
+import org.openautoglm.oag.state.v1.EventRecord;
+import org.openautoglm.oag.state.v1.GpuRecord;
+import org.openautoglm.oag.state.v1.NodeRecord;
 import org.openautoglm.oag.state.v1.Restart;
 import org.openautoglm.oag.state.v1.TaskRecord;
 import org.openautoglm.oag.state.v1.TaskSpecRecord;
 import org.openautoglm.oag.state.v1.TaskStatus;
+import org.openautoglm.oag.state.v1.ThresholdAction;
+import org.openautoglm.oag.state.v1.ThresholdRecord;
 
 /**
  * Converts between the public API messages and the stored records. The two
  * schemas are kept apart on purpose (the log format must not change when the
- * API grows); this class is the only place they meet.
+ * API grows); this class is the only place they meet. Live metrics, which are
+ * never stored, come from a {@link FleetView}. Stateless and thread-safe.
  */
 final class ApiMapper {
   private ApiMapper() {}
 
   static TaskSpecRecord toRecord(TaskSpec spec) {
     Resources r = spec.getResources();
-    return TaskSpecRecord.newBuilder()
+    TaskSpecRecord.Builder record = TaskSpecRecord.newBuilder()
         .setName(spec.getName())
         .setCommand(spec.getCommand())
         .addAllArgs(spec.getArgsList())
@@ -34,7 +53,19 @@ final class ApiMapper {
         .putAllLabels(spec.getLabelsMap())
         .setPriority(spec.getPriority())
         .setWorkingDir(spec.getWorkingDir())
-        .build();
+        // The numbers agree, and an unknown mode passes through for the rules to name.
+        .setFencingValue(spec.getFencingValue())
+        .setStopGraceMs(spec.getStopGraceMs());
+    if (spec.hasThresholds()) {
+      Thresholds t = spec.getThresholds();
+      record.setThresholds(ThresholdRecord.newBuilder()
+          .setMaxMemoryMib(t.getMaxMemoryMib())
+          .setMaxCpuPercent(t.getMaxCpuPercent())
+          .setCpuForMs(t.getCpuForMs())
+          .setMaxRuntimeMs(t.getMaxRuntimeMs())
+          .setAction(t.getKill() ? ThresholdAction.KILL_PROCESS : ThresholdAction.RESTART_PROCESS));
+    }
+    return record.build();
   }
 
   private static Restart toRecord(RestartPolicy p) {
@@ -49,9 +80,27 @@ final class ApiMapper {
     return TaskStatus.forNumber(state.getNumber());
   }
 
-  static Task toApi(TaskRecord t) {
-    TaskSpecRecord s = t.getSpec();
-    TaskSpec spec = TaskSpec.newBuilder()
+  /** A task as users see it; its allocation's live metrics from {@code fleet} when it has them. */
+  static Task toApi(TaskRecord t, FleetView fleet) {
+    Task.Builder task = Task.newBuilder()
+        .setId(t.getId())
+        .setSpec(toApi(t.getSpec()))
+        .setState(TaskState.forNumber(t.getStatus().getNumber()))
+        .setDesired(toApi(t.getDesired()))
+        .setNode(t.getNode())
+        .setCreatedAtMs(t.getCreatedAtMs())
+        .setUpdatedAtMs(t.getUpdatedAtMs())
+        .setFinishedAtMs(t.getFinishedAtMs())
+        .setVersion(t.getVersion())
+        .setMessage(t.getMessage());
+    if (t.hasAllocation()) {
+      task.setAllocation(toApi(t.getAllocation(), fleet));
+    }
+    return task.build();
+  }
+
+  private static TaskSpec toApi(TaskSpecRecord s) {
+    TaskSpec.Builder spec = TaskSpec.newBuilder()
         .setName(s.getName())
         .setCommand(s.getCommand())
         .addAllArgs(s.getArgsList())
@@ -62,18 +111,97 @@ final class ApiMapper {
         .putAllLabels(s.getLabelsMap())
         .setPriority(s.getPriority())
         .setWorkingDir(s.getWorkingDir())
-        .build();
-    return Task.newBuilder()
-        .setId(t.getId())
-        .setSpec(spec)
-        .setState(TaskState.forNumber(t.getStatus().getNumber()))
-        .setDesired(toApi(t.getDesired()))
-        .setNode(t.getNode())
-        .setCreatedAtMs(t.getCreatedAtMs())
-        .setUpdatedAtMs(t.getUpdatedAtMs())
-        .setFinishedAtMs(t.getFinishedAtMs())
-        .setVersion(t.getVersion())
-        .setMessage(t.getMessage())
+        .setFencing(switch (s.getFencing()) {
+          case EXCLUSIVE -> FencingMode.FENCING_EXCLUSIVE;
+          case AVAILABLE -> FencingMode.FENCING_AVAILABLE;
+          default -> FencingMode.FENCING_MODE_UNSPECIFIED;
+        })
+        .setStopGraceMs(s.getStopGraceMs());
+    if (s.hasThresholds()) {
+      ThresholdRecord t = s.getThresholds();
+      spec.setThresholds(Thresholds.newBuilder()
+          .setMaxMemoryMib(t.getMaxMemoryMib())
+          .setMaxCpuPercent(t.getMaxCpuPercent())
+          .setCpuForMs(t.getCpuForMs())
+          .setMaxRuntimeMs(t.getMaxRuntimeMs())
+          .setKill(t.getAction() == ThresholdAction.KILL_PROCESS));
+    }
+    return spec.build();
+  }
+
+  private static Allocation toApi(AllocationRecord a, FleetView fleet) {
+    Allocation.Builder allocation = Allocation.newBuilder()
+        .setId(a.getId())
+        .setGeneration(a.getGeneration())
+        .setNode(a.getNode())
+        .setState(toApi(a.getStatus()))
+        .setPid(a.getPid())
+        .setExited(a.getExited())
+        .setExitCode(a.getExitCode())
+        .setRestarts(a.getRestarts())
+        .setPlacedAtMs(a.getPlacedAtMs())
+        .setStartedAtMs(a.getStartedAtMs())
+        .setEndedAtMs(a.getEndedAtMs())
+        .setReason(a.getReason());
+    fleet.process(a.getId()).ifPresent(m -> allocation.setMetrics(ProcessMetrics.newBuilder()
+        .setCpuPercent(m.getCpuPercent())
+        .setRssMib(m.getRssMib())
+        .setUptimeMs(m.getUptimeMs())
+        .setGpuPercent(m.getGpuPercent())
+        .setGpuMemoryMib(m.getGpuMemoryMib())));
+    return allocation.build();
+  }
+
+  static AllocationState toApi(AllocationStatus s) {
+    return switch (s) {
+      case ASSIGNED -> AllocationState.ALLOCATION_ASSIGNED;
+      case ALLOC_RUNNING -> AllocationState.ALLOCATION_RUNNING;
+      case BACKOFF -> AllocationState.ALLOCATION_BACKOFF;
+      case ALLOC_PAUSED -> AllocationState.ALLOCATION_PAUSED;
+      case EXITED -> AllocationState.ALLOCATION_EXITED;
+      case KILLED -> AllocationState.ALLOCATION_KILLED;
+      case ALLOC_FAILED -> AllocationState.ALLOCATION_FAILED;
+      case ALLOC_LOST -> AllocationState.ALLOCATION_LOST;
+      case ALLOCATION_STATUS_UNSPECIFIED, UNRECOGNIZED -> AllocationState.ALLOCATION_STATE_UNSPECIFIED;
+    };
+  }
+
+  /** A node with its replicated use and, from {@code fleet}, what the leader hears of it. */
+  static Node toApi(NodeRecord n, NodeUsage used, FleetView fleet) {
+    Node.Builder node = Node.newBuilder()
+        .setId(n.getId())
+        .setState(switch (n.getStatus()) {
+          case UP -> NodeState.NODE_UP;
+          case DOWN -> NodeState.NODE_DOWN;
+          default -> NodeState.NODE_STATE_UNSPECIFIED;
+        })
+        .setCapacity(Resources.newBuilder().setCpuMillis(n.getCapacity().getCpuMillis())
+            .setMemoryMib(n.getCapacity().getMemoryMib()).setGpus(n.getCapacity().getGpusCount()))
+        .setUsed(Resources.newBuilder().setCpuMillis(used.cpuMillis()).setMemoryMib(used.memoryMib())
+            .setGpus(used.gpus()))
+        .setTasks(used.tasks())
+        .putAllLabels(n.getLabelsMap())
+        .setAddress(n.getAddress())
+        .setLastHeartbeatAgeMs(fleet.heartbeatAgeMs(n.getId()))
+        .setConnected(fleet.connected(n.getId()));
+    for (GpuRecord g : n.getCapacity().getGpusList()) {
+      node.addGpus(Gpu.newBuilder().setIndex(g.getIndex()).setModel(g.getModel()).setMemoryMib(g.getMemoryMib()));
+    }
+    fleet.host(n.getId()).ifPresent(h -> node.setCpuPercent(h.getCpuPercent())
+        .setMemoryUsedMib(h.getMemoryUsedMib()));
+    return node.build();
+  }
+
+  static Event toApi(EventRecord e) {
+    return Event.newBuilder()
+        .setIndex(e.getIndex())
+        .setPosition(e.getPosition())
+        .setTimeMs(e.getTimeMs())
+        .setType(e.getType())
+        .setTaskId(e.getTaskId())
+        .setAllocationId(e.getAllocationId())
+        .setNode(e.getNode())
+        .setMessage(e.getMessage())
         .build();
   }
 

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openautoglm.oag.api.v1.TaskServiceGrpc;
 import org.openautoglm.oag.coordinator.CoordinatorConfig;
+import org.openautoglm.oag.coordinator.fleet.FleetView;
 import org.openautoglm.oag.coordinator.peer.PeerClient;
 import org.openautoglm.oag.coordinator.peer.PeerEndpoint;
 import org.openautoglm.oag.coordinator.propose.Proposer;
@@ -31,7 +32,9 @@ import org.openautoglm.oag.coordinator.raft.RaftNode;
 /**
  * The gRPC server of one coordinator: TaskService, ClusterService,
  * PeerService, the standard health service and server reflection, with call
- * count and latency by method and outcome.
+ * count and latency by method and outcome. Live liveness and metrics (node
+ * heartbeats, process metrics) come from a {@link FleetView}, which on a
+ * follower knows nothing.
  */
 public final class ApiServer implements AutoCloseable {
   /** Requests above this are refused by gRPC with RESOURCE_EXHAUSTED before any parsing. */
@@ -45,9 +48,10 @@ public final class ApiServer implements AutoCloseable {
   private final ExecutorService fanOut;
   /** Read bodies (view lookups, page assembly): never on Ratis's threads. */
   private final ExecutorService reads;
+  private final ClusterEndpoint cluster;
 
   public ApiServer(CoordinatorConfig config, RaftNode raft, Proposer proposer, PeerClient peers,
-      MeterRegistry meters) throws IOException {
+      MeterRegistry meters, FleetView fleet) throws IOException {
     this.fanOut = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "oag-status-" + config.nodeId());
       t.setDaemon(true);
@@ -60,12 +64,12 @@ public final class ApiServer implements AutoCloseable {
     });
     Duration deadline = config.requestDeadline();
     CallMetrics metrics = new CallMetrics(meters);
+    this.cluster = new ClusterEndpoint(raft, peers, config.clusterId(), fanOut, fleet);
     this.server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.apiPort()))
         .maxInboundMessageSize(MAX_INBOUND_BYTES)
         .callExecutor(ApiServer::callExecutor)
-        .addService(ServerInterceptors.intercept(new TaskEndpoint(raft, proposer, deadline, reads), metrics))
-        .addService(ServerInterceptors.intercept(
-            new ClusterEndpoint(raft, peers, config.clusterId(), fanOut), metrics))
+        .addService(ServerInterceptors.intercept(new TaskEndpoint(raft, proposer, deadline, reads, fleet), metrics))
+        .addService(ServerInterceptors.intercept(cluster, metrics))
         .addService(new PeerEndpoint(raft, config.clusterId(), config.dataDir().resolve("checkpoints")))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
@@ -93,6 +97,7 @@ public final class ApiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    cluster.close();
     health.enterTerminalState();
     server.shutdown();
     try {

@@ -1,17 +1,26 @@
 package org.openautoglm.oag.coordinator.api;
 
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.openautoglm.oag.api.v1.ClusterServiceGrpc;
 import org.openautoglm.oag.api.v1.ClusterStatus;
 import org.openautoglm.oag.api.v1.ClusterStatusRequest;
+import org.openautoglm.oag.api.v1.Event;
+import org.openautoglm.oag.api.v1.EventsRequest;
+import org.openautoglm.oag.api.v1.ListNodesReply;
+import org.openautoglm.oag.api.v1.ListNodesRequest;
 import org.openautoglm.oag.api.v1.Member;
 import org.openautoglm.oag.api.v1.TransferLeaderReply;
 import org.openautoglm.oag.api.v1.TransferLeaderRequest;
 import org.openautoglm.oag.coordinator.CoordinatorException;
 import org.openautoglm.oag.coordinator.PeerAddress;
+import org.openautoglm.oag.coordinator.fleet.FleetView;
 import org.openautoglm.oag.coordinator.peer.PeerClient;
 import org.openautoglm.oag.coordinator.peer.PeerEndpoint;
 import org.openautoglm.oag.coordinator.raft.RaftNode;
@@ -20,21 +29,83 @@ import org.openautoglm.oag.peer.v1.NodeStatusReply;
 /**
  * gRPC ClusterService: the member table (asking every peer for its role,
  * indexes and digest, in parallel, with a short deadline; an unreachable
- * member is shown as such) and leadership transfer.
+ * member is shown as such), leadership transfer, the node list (leader only:
+ * heartbeats live in the leader's memory; a follower answers not-leader with
+ * the leader's address) and the event log (any member: events are
+ * replicated), streamed with flow control and, on request, followed.
  */
-final class ClusterEndpoint extends ClusterServiceGrpc.ClusterServiceImplBase {
+final class ClusterEndpoint extends ClusterServiceGrpc.ClusterServiceImplBase implements AutoCloseable {
   private static final long PEER_TIMEOUT_MS = 1500;
+  private static final long READ_TIMEOUT_MS = 5000;
+  static final int DEFAULT_EVENTS = 1000;
+  static final int MAX_EVENTS = 10_000;
 
   private final RaftNode raft;
   private final PeerClient peers;
   private final String clusterId;
   private final Executor executor;
+  private final FleetView fleet;
+  private final EventStream.Followers followers = new EventStream.Followers();
 
-  ClusterEndpoint(RaftNode raft, PeerClient peers, String clusterId, Executor executor) {
+  /** @param executor runs peer calls, reads and event pumping, never on gRPC or Ratis threads */
+  ClusterEndpoint(RaftNode raft, PeerClient peers, String clusterId, Executor executor, FleetView fleet) {
     this.raft = raft;
     this.peers = peers;
     this.clusterId = clusterId;
     this.executor = executor;
+    this.fleet = fleet;
+    raft.addApplyListener(followers);
+  }
+
+  /** Stops waking followers; their calls end with the server. */
+  @Override
+  public void close() {
+    raft.removeApplyListener(followers);
+  }
+
+  @Override
+  public void listNodes(ListNodesRequest request, StreamObserver<ListNodesReply> out) {
+    if (!raft.isLeader()) {
+      out.onError(ApiErrors.toStatus(raft.notLeader()));
+      return;
+    }
+    CompletableFuture<ListNodesReply> reply = raft.readBarrier()
+        .orTimeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .exceptionally(e -> {
+          if (ApiErrors.unwrap(e) instanceof TimeoutException) {
+            throw new CoordinatorException.Overloaded("read timed out waiting for the leader's read index");
+          }
+          throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+        })
+        .thenApplyAsync(v -> nodes(), executor);
+    TaskEndpoint.Replies.send(reply, out);
+  }
+
+  private ListNodesReply nodes() {
+    var store = raft.store();
+    ListNodesReply.Builder reply = ListNodesReply.newBuilder();
+    store.nodes().forEach(n -> reply.addNodes(ApiMapper.toApi(n, store.used(n.getId()), fleet)));
+    return reply.build();
+  }
+
+  @Override
+  public void events(EventsRequest request, StreamObserver<Event> out) {
+    if (request.getSinceIndex() < 0) {
+      out.onError(ApiErrors.toStatus(new CoordinatorException.InvalidArgument("since_index", "must not be negative")));
+      return;
+    }
+    if (request.getLimit() < 0) {
+      out.onError(ApiErrors.toStatus(new CoordinatorException.InvalidArgument("limit", "must not be negative")));
+      return;
+    }
+    int limit = request.getLimit() == 0 ? DEFAULT_EVENTS : Math.min(request.getLimit(), MAX_EVENTS);
+    new EventStream((ServerCallStreamObserver<Event>) out, raft::store, executor, request.getSinceIndex(), limit,
+        request.getFollow() ? followers : null).start();
+  }
+
+  /** How many Events calls are following the log now. */
+  int followers() {
+    return followers.size();
   }
 
   @Override

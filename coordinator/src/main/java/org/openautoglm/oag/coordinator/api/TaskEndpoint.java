@@ -24,6 +24,7 @@ import org.openautoglm.oag.command.v1.CommandResult;
 import org.openautoglm.oag.command.v1.SubmitTask;
 import org.openautoglm.oag.command.v1.UpdateTaskDesired;
 import org.openautoglm.oag.coordinator.CoordinatorException;
+import org.openautoglm.oag.coordinator.fleet.FleetView;
 import org.openautoglm.oag.coordinator.propose.Proposer;
 import org.openautoglm.oag.coordinator.raft.RaftNode;
 import org.openautoglm.oag.coordinator.state.CommandValidator;
@@ -50,13 +51,18 @@ final class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
   private final Proposer proposer;
   private final Duration deadline;
   private final Executor reads;
+  private final FleetView fleet;
 
-  /** @param reads runs read bodies (view lookups, page assembly), so they never run on Ratis threads */
-  TaskEndpoint(RaftNode raft, Proposer proposer, Duration deadline, Executor reads) {
+  /**
+   * @param reads runs read bodies (view lookups, page assembly), so they never run on Ratis threads
+   * @param fleet live process metrics for the tasks' allocations
+   */
+  TaskEndpoint(RaftNode raft, Proposer proposer, Duration deadline, Executor reads, FleetView fleet) {
     this.raft = raft;
     this.proposer = proposer;
     this.deadline = deadline;
     this.reads = reads;
+    this.fleet = fleet;
   }
 
   @Override
@@ -144,13 +150,13 @@ final class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
     }
     CompletableFuture<TaskReply> reply = proposer.propose(command)
         .orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
-        .thenApply(TaskEndpoint::toReply);
+        .thenApply(this::toReply);
     Replies.send(reply, out);
   }
 
-  private static TaskReply toReply(CommandResult r) {
+  private TaskReply toReply(CommandResult r) {
     return switch (r.getCode()) {
-      case OK -> TaskReply.newBuilder().setTask(ApiMapper.toApi(r.getTask())).build();
+      case OK -> TaskReply.newBuilder().setTask(ApiMapper.toApi(r.getTask(), fleet)).build();
       case NOT_FOUND -> throw new CoordinatorException.NotFound(r.getMessage());
       case FAILED_PRECONDITION -> throw new CoordinatorException.FailedPrecondition(r.getMessage());
       case INVALID_ARGUMENT -> throw new CoordinatorException.InvalidArgument(r.getField(), r.getMessage());
@@ -167,7 +173,7 @@ final class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
       return;
     }
     Replies.send(read(request.getConsistency(), () -> raft.store().task(id)
-        .map(t -> TaskReply.newBuilder().setTask(ApiMapper.toApi(t)).build())
+        .map(t -> TaskReply.newBuilder().setTask(ApiMapper.toApi(t, fleet)).build())
         .orElseThrow(() -> new CoordinatorException.NotFound("task " + id + " not found"))), out);
   }
 
@@ -206,7 +212,7 @@ final class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
     ListTasksReply.Builder reply = ListTasksReply.newBuilder();
     int bytes = 0;
     for (TaskRecord t : page.tasks()) {
-      var task = ApiMapper.toApi(t);
+      var task = ApiMapper.toApi(t, fleet);
       bytes += task.getSerializedSize() + 8;
       if (bytes > MAX_PAGE_BYTES && reply.getTasksCount() > 0) {
         // Cut short by size: continue after the last task sent.
