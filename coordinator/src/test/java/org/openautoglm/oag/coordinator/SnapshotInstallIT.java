@@ -42,14 +42,22 @@ class SnapshotInstallIT {
     write(leader, "after-", 200);
 
     cluster.restart(follower);
+    // Registered before the install lands (usually): it must go on hearing from the swapped-in store.
+    java.util.List<Long> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    cluster.node(follower).raft().addApplyListener(changes -> heard.add(changes.index()));
     long index = cluster.awaitConverged();
     assertThat(cluster.node(follower).raft().snapshotInstalls()).isGreaterThanOrEqualTo(1);
     assertThat(cluster.digests().values().stream().distinct()).as("digests at index %d", index).hasSize(1);
     assertThat(Requests.listAll(cluster.channel(follower), ReadConsistency.STALE)).hasSize(260);
+    assertThat(cluster.node(follower).raft().store().events(0, 0, 1_000))
+        .as("the checkpoint carries the event log").hasSize(260)
+        .isEqualTo(cluster.node(leader).raft().store().events(0, 0, 1_000));
 
     write(leader, "later-", 10);
-    cluster.awaitConverged();
+    long later = cluster.awaitConverged();
     assertThat(cluster.digests().values().stream().distinct()).hasSize(1);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(heard).contains(later));  // told just after the index is published
   }
 
   /**
