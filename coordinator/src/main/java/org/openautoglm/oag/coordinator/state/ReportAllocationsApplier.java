@@ -34,6 +34,10 @@ import org.openautoglm.oag.state.v1.TaskStatus;
  * A finished task gets {@code finished_at_ms}. A report that matches what is
  * stored changes nothing: no version bump, no event. The result is OK, its
  * message counting what was applied and naming why each skip was skipped.
+ *
+ * <p>The command's {@code boot_id} is not checked: a restarted agent re-adopts
+ * its predecessor's processes, so its reports about them are just as good;
+ * what fences a stale report is the allocation's generation and node.
  */
 final class ReportAllocationsApplier implements CommandApplier<ReportAllocations> {
 
