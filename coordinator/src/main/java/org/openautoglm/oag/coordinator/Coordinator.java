@@ -13,10 +13,12 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.openautoglm.oag.coordinator.api.ApiServer;
+import org.openautoglm.oag.coordinator.fleet.FleetController;
 import org.openautoglm.oag.coordinator.fleet.FleetView;
 import org.openautoglm.oag.coordinator.http.CoordinatorMeters;
 import org.openautoglm.oag.coordinator.http.HttpEndpoint;
 import org.openautoglm.oag.coordinator.http.Readiness;
+import org.openautoglm.oag.coordinator.leader.LeaderServices;
 import org.openautoglm.oag.coordinator.peer.PeerClient;
 import org.openautoglm.oag.coordinator.peer.PeerEndpoint;
 import org.openautoglm.oag.coordinator.propose.Proposer;
@@ -44,6 +46,8 @@ public final class Coordinator implements AutoCloseable {
   private final PeerClient peers;
   private final RaftNode raft;
   private final Proposer proposer;
+  private final LeaderServices leaderServices;
+  private final FleetController fleet;
   private final ApiServer api;
   private final HttpEndpoint http;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -55,23 +59,32 @@ public final class Coordinator implements AutoCloseable {
     this.meterSet = meterSet;
     this.meters = meterSet.registry();
     this.peers = peers;
-    this.raft = RaftNode.start(config, peers, new MeteredEvents(meters), fatal);
+    this.leaderServices = new LeaderServices(config.nodeId());
+    this.raft = RaftNode.start(config, peers, RaftEvents.both(new MeteredEvents(meters), leaderServices), fatal);
     Proposer proposer = null;
+    FleetController fleet = null;
     ApiServer api = null;
     try {
       proposer = new Proposer(raft, Clock.SYSTEM, config.groupCommitMaxCommands(),
           config.groupCommitMaxBytes(), config.groupCommitWindow(), config.groupCommitMaxInFlight(), meters);
-      // The leader's liveness table is wired in with the agent sessions; until then nobody is heard.
-      api = new ApiServer(config, raft, proposer, peers, meters, FleetView.NONE);
+      fleet = new FleetController(raft, proposer, config.fleet());
+      api = new ApiServer(config, raft, proposer, peers, meters, fleet);
+      leaderServices.register(fleet);
+      leaderServices.bind(raft);
       this.proposer = proposer;
+      this.fleet = fleet;
       this.api = api;
       registerGauges();
       this.http = config.httpPort() < 0 ? null
           : HttpEndpoint.start(config.bindHost(), config.httpPort(), config.nodeId(), meters,
               this::readiness, this::clusterJson);
     } catch (IOException | RuntimeException e) {
+      leaderServices.close();
       if (api != null) {
         api.close();
+      }
+      if (fleet != null) {
+        fleet.close();
       }
       if (proposer != null) {
         proposer.close();
@@ -152,6 +165,11 @@ public final class Coordinator implements AutoCloseable {
     return !closed.get() && raft.isLeader();
   }
 
+  /** What this node, while it leads, knows about its agents from memory. */
+  public FleetView fleet() {
+    return fleet.view();
+  }
+
   /** The Raft member, for in-process tests and tools of this module. */
   public RaftNode raft() {
     return raft;
@@ -183,6 +201,8 @@ public final class Coordinator implements AutoCloseable {
     if (handOff) {
       handOffLeadership();
     }
+    leaderServices.close();
+    fleet.close();
     api.close();
     proposer.close();
     if (http != null) {

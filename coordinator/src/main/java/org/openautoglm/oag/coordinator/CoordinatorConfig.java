@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.openautoglm.oag.coordinator.fleet.FleetSettings;
 
 /**
  * Everything one coordinator node needs to start. Immutable; build with
@@ -34,11 +35,13 @@ public record CoordinatorConfig(
     Duration dedupeTtl,
     Duration terminalTaskRetention,
     long blockCacheBytes,
-    long writeBufferBytes) {
+    long writeBufferBytes,
+    FleetSettings fleet) {
 
   public CoordinatorConfig {
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(fleet, "fleet");
     if (clusterId == null || !clusterId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
       throw new IllegalArgumentException("cluster id must be 1-64 letters, digits, '.', '_' or '-': " + clusterId);
     }
@@ -77,7 +80,8 @@ public record CoordinatorConfig(
         .groupCommitMaxInFlight(groupCommitMaxInFlight)
         .requestDeadline(requestDeadline).dedupeTtl(dedupeTtl)
         .terminalTaskRetention(terminalTaskRetention)
-        .memory(blockCacheBytes, writeBufferBytes);
+        .memory(blockCacheBytes, writeBufferBytes)
+        .fleet(fleet);
   }
 
   /** Defaults are the values the coordinator ships with; see each field. */
@@ -107,6 +111,7 @@ public record CoordinatorConfig(
     private Duration terminalTaskRetention = Duration.ofHours(24);
     private long blockCacheBytes = 64L << 20;
     private long writeBufferBytes = 64L << 20;
+    private FleetSettings fleet = FleetSettings.DEFAULTS;
 
     private Builder(String nodeId, List<PeerAddress> peers, Path dataDir) {
       this.nodeId = nodeId;
@@ -142,6 +147,8 @@ public record CoordinatorConfig(
       return this;
     }
 
+    public Builder fleet(FleetSettings v) { fleet = v; return this; }
+
     public CoordinatorConfig build() {
       PeerAddress self = self(nodeId, peers);
       int api = apiPort >= 0 ? apiPort : (self == null ? 0 : self.apiPort());
@@ -149,7 +156,7 @@ public record CoordinatorConfig(
           electionTimeoutMin, electionTimeoutMax, snapshotAutoTriggerThreshold, purgeLogUpToSnapshot,
           raftSegmentBytes, groupCommitMaxCommands, groupCommitMaxBytes, groupCommitWindow,
           groupCommitMaxInFlight, requestDeadline,
-          dedupeTtl, terminalTaskRetention, blockCacheBytes, writeBufferBytes);
+          dedupeTtl, terminalTaskRetention, blockCacheBytes, writeBufferBytes, fleet);
     }
   }
 }

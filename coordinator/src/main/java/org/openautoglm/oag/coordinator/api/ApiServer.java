@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openautoglm.oag.api.v1.TaskServiceGrpc;
 import org.openautoglm.oag.coordinator.CoordinatorConfig;
+import org.openautoglm.oag.coordinator.fleet.FleetController;
 import org.openautoglm.oag.coordinator.fleet.FleetView;
 import org.openautoglm.oag.coordinator.peer.PeerClient;
 import org.openautoglm.oag.coordinator.peer.PeerEndpoint;
@@ -31,7 +32,7 @@ import org.openautoglm.oag.coordinator.raft.RaftNode;
 
 /**
  * The gRPC server of one coordinator: TaskService, ClusterService,
- * PeerService, the standard health service and server reflection, with call
+ * AgentService, PeerService, the standard health service and server reflection, with call
  * count and latency by method and outcome. Live liveness and metrics (node
  * heartbeats, process metrics) come from a {@link FleetView}, which on a
  * follower knows nothing.
@@ -51,7 +52,8 @@ public final class ApiServer implements AutoCloseable {
   private final ClusterEndpoint cluster;
 
   public ApiServer(CoordinatorConfig config, RaftNode raft, Proposer proposer, PeerClient peers,
-      MeterRegistry meters, FleetView fleet) throws IOException {
+      MeterRegistry meters, FleetController agents) throws IOException {
+    FleetView fleet = agents.view();
     this.fanOut = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "oag-status-" + config.nodeId());
       t.setDaemon(true);
@@ -68,7 +70,8 @@ public final class ApiServer implements AutoCloseable {
     this.server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.apiPort()))
         .maxInboundMessageSize(MAX_INBOUND_BYTES)
         .callExecutor(ApiServer::callExecutor)
-        .addService(ServerInterceptors.intercept(new TaskEndpoint(raft, proposer, deadline, reads, fleet), metrics))
+        .addService(ServerInterceptors.intercept(new TaskEndpoint(raft, proposer, deadline, reads, fleet, agents.logs()), metrics))
+        .addService(ServerInterceptors.intercept(agents.endpoint(), metrics))
         .addService(ServerInterceptors.intercept(cluster, metrics))
         .addService(new PeerEndpoint(raft, config.clusterId(), config.dataDir().resolve("checkpoints")))
         .addService(health.getHealthService())

@@ -12,6 +12,8 @@ import org.openautoglm.oag.api.v1.CreateTaskRequest;
 import org.openautoglm.oag.api.v1.GetTaskRequest;
 import org.openautoglm.oag.api.v1.ListTasksReply;
 import org.openautoglm.oag.api.v1.ListTasksRequest;
+import org.openautoglm.oag.api.v1.LogChunk;
+import org.openautoglm.oag.api.v1.LogsRequest;
 import org.openautoglm.oag.api.v1.ReadConsistency;
 import org.openautoglm.oag.api.v1.RequestMeta;
 import org.openautoglm.oag.api.v1.TaskActionRequest;
@@ -25,6 +27,7 @@ import org.openautoglm.oag.command.v1.SubmitTask;
 import org.openautoglm.oag.command.v1.UpdateTaskDesired;
 import org.openautoglm.oag.coordinator.CoordinatorException;
 import org.openautoglm.oag.coordinator.fleet.FleetView;
+import org.openautoglm.oag.coordinator.fleet.LogRouter;
 import org.openautoglm.oag.coordinator.propose.Proposer;
 import org.openautoglm.oag.coordinator.raft.RaftNode;
 import org.openautoglm.oag.coordinator.state.CommandValidator;
@@ -52,12 +55,15 @@ final class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
   private final Duration deadline;
   private final Executor reads;
   private final FleetView fleet;
+  private final LogRouter logs;
 
   /**
    * @param reads runs read bodies (view lookups, page assembly), so they never run on Ratis threads
    * @param fleet live process metrics for the tasks' allocations
    */
-  TaskEndpoint(RaftNode raft, Proposer proposer, Duration deadline, Executor reads, FleetView fleet) {
+  TaskEndpoint(RaftNode raft, Proposer proposer, Duration deadline, Executor reads, FleetView fleet,
+      LogRouter logs) {
+    this.logs = logs;
     this.raft = raft;
     this.proposer = proposer;
     this.deadline = deadline;
@@ -162,6 +168,12 @@ final class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
       case INVALID_ARGUMENT -> throw new CoordinatorException.InvalidArgument(r.getField(), r.getMessage());
       default -> throw new CoordinatorException.Indeterminate("unexpected apply result " + r.getCode(), null);
     };
+  }
+
+  /** Output comes from the task's agent, through this leader (see {@link LogRouter}). */
+  @Override
+  public void logs(LogsRequest request, StreamObserver<LogChunk> out) {
+    logs.open(request, out);
   }
 
   @Override

@@ -1,0 +1,189 @@
+package org.openautoglm.oag.coordinator.fleet;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.Objects;
+import org.openautoglm.oag.agent.v1.AgentMessage;
+import org.openautoglm.oag.agent.v1.AllocationStatus;
+import org.openautoglm.oag.agent.v1.CoordinatorMessage;
+import org.openautoglm.oag.agent.v1.DesiredSet;
+import org.openautoglm.oag.agent.v1.Heartbeat;
+import org.openautoglm.oag.agent.v1.HeartbeatAck;
+import org.openautoglm.oag.agent.v1.Hello;
+import org.openautoglm.oag.agent.v1.HostMetrics;
+import org.openautoglm.oag.agent.v1.LogRequest;
+import org.openautoglm.oag.state.v1.NodeRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader's end of one agent's session stream. The first message must be a Hello from a
+ * registered node with the boot id it registered; the session then sends the node's complete
+ * desired set (again whenever it changes), acks every heartbeat with the term and the lease
+ * length, and hands the observed allocation states to the {@link TransitionBatcher}.
+ *
+ * <p>Threading: inbound messages arrive one at a time on gRPC's executor; outbound messages
+ * may be sent from any thread and are serialized here (a gRPC stream is not thread-safe).
+ * Every outbound message carries the term this leader had when the session opened; a leader
+ * whose term moves on closes its sessions.
+ */
+final class AgentSession implements StreamObserver<AgentMessage> {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentSession.class);
+
+  private final FleetContext ctx;
+  private final ServerCallStreamObserver<CoordinatorMessage> out;
+  private final long term;
+  private volatile String node = "";
+  private volatile String bootId = "";
+  private volatile boolean attached;
+  private boolean ended;              // guarded by this
+  private DesiredSet lastSent;        // guarded by this
+
+  AgentSession(FleetContext ctx, StreamObserver<CoordinatorMessage> out, long term) {
+    this.ctx = ctx;
+    this.out = (ServerCallStreamObserver<CoordinatorMessage>) out;
+    this.term = term;
+    this.out.setOnCancelHandler(this::detach);   // only allowed before the call returns
+  }
+
+  String node() {
+    return node;
+  }
+
+  String bootId() {
+    return bootId;
+  }
+
+  long term() {
+    return term;
+  }
+
+  @Override
+  public void onNext(AgentMessage message) {
+    if (!attached && message.getBodyCase() != AgentMessage.BodyCase.HELLO) {
+      end(Status.FAILED_PRECONDITION.withDescription("the first message of a session must be a hello"));
+      return;
+    }
+    switch (message.getBodyCase()) {
+      case HELLO -> hello(message.getHello());
+      case HEARTBEAT -> heartbeat(message.getHeartbeat());
+      case LOG_DATA -> ctx.logs().deliver(this, message.getLogData());
+      default -> LOG.warn("event=agent_message_ignored node={} reason=\"unknown message body\"", node);
+    }
+  }
+
+  private void hello(Hello hello) {
+    if (attached) {
+      LOG.warn("event=agent_message_ignored node={} reason=\"second hello in one session\"", node);
+      return;
+    }
+    NodeRecord registered = ctx.store().node(hello.getNodeId()).orElse(null);
+    if (registered == null || !registered.getBootId().equals(hello.getBootId())) {
+      end(Status.FAILED_PRECONDITION.withDescription("node '" + hello.getNodeId()
+          + "' is not registered with boot id '" + hello.getBootId() + "'; call Register first"));
+      return;
+    }
+    node = hello.getNodeId();
+    bootId = hello.getBootId();
+    if (!ctx.fleet().attach(this)) {
+      end(Status.FAILED_PRECONDITION.withDescription("node '" + node
+          + "' already has a session from another agent boot; refused until it is gone"));
+      return;
+    }
+    attached = true;
+    LOG.info("event=agent_session_opened node={} boot={} term={} inventory={}", node, bootId, term,
+        hello.getInventoryCount());
+    observe(HostMetrics.getDefaultInstance(), hello.getInventoryList());
+    pushDesiredSet();
+    ctx.placer().poke();
+  }
+
+  private void heartbeat(Heartbeat heartbeat) {
+    observe(heartbeat.getHost(), heartbeat.getAllocationsList());
+    send(CoordinatorMessage.newBuilder().setAck(HeartbeatAck.newBuilder()
+        .setSeq(heartbeat.getSeq())
+        .setLeaseMs(ctx.settings().lease().toMillis())));
+  }
+
+  private void observe(HostMetrics host, java.util.List<AllocationStatus> allocations) {
+    ctx.fleet().heard(node, host, allocations);
+    for (AllocationStatus s : allocations) {
+      ctx.transitions().observe(node, bootId, s);
+    }
+  }
+
+  /** Sends the node's desired set as replicated now, unless the agent already has the same one. */
+  void pushDesiredSet() {
+    DesiredSet set = DesiredSets.of(ctx.store().meta().getAppliedIndex(), ctx.store().tasksOnNode(node));
+    synchronized (this) {
+      if (lastSent != null && lastSent.getAllocationsList().equals(set.getAllocationsList())) {
+        return;
+      }
+      lastSent = set;
+    }
+    send(CoordinatorMessage.newBuilder().setDesiredSet(set));
+  }
+
+  void requestLogs(LogRequest request) {
+    send(CoordinatorMessage.newBuilder().setLogRequest(request));
+  }
+
+  private void send(CoordinatorMessage.Builder message) {
+    synchronized (this) {
+      if (ended) {
+        return;
+      }
+      try {
+        out.onNext(message.setTerm(term).build());
+      } catch (RuntimeException e) {   // the call was cancelled under us
+        LOG.debug("event=agent_send_failed node={} reason=\"{}\"", node, e.toString());
+      }
+    }
+  }
+
+  /** Ends the stream with {@code status} (the agent reconnects) and forgets the session. */
+  void end(Status status) {
+    synchronized (this) {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      try {
+        if (status.isOk()) {
+          out.onCompleted();
+        } else {
+          out.onError(status.asRuntimeException());
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("event=agent_session_end_failed node={} reason=\"{}\"", node, e.toString());
+      }
+    }
+    detach();
+    if (!node.isEmpty()) {
+      LOG.info("event=agent_session_ended node={} status={} reason=\"{}\"", node, status.getCode(),
+          Objects.toString(status.getDescription(), ""));
+    }
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    synchronized (this) {
+      ended = true;
+    }
+    detach();
+    LOG.info("event=agent_session_broken node={} reason=\"{}\"", node, Status.fromThrowable(t));
+  }
+
+  @Override
+  public void onCompleted() {
+    end(Status.OK);
+  }
+
+  private void detach() {
+    if (attached) {
+      ctx.fleet().detach(this);
+      ctx.logs().sessionEnded(this);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package org.openautoglm.oag.coordinator.fleet;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import org.openautoglm.oag.agent.v1.AllocationStatus;
+import org.openautoglm.oag.agent.v1.HostMetrics;
+import org.openautoglm.oag.agent.v1.ProcessMetrics;
+
+/**
+ * The leader's in-memory table of its agents: who has a session now, when each node was
+ * last heard from and its latest host and process metrics. Nothing here is replicated; a
+ * leader that steps down {@linkplain #clear() clears} it and a new one starts empty (agents
+ * reconnect and say hello within a heartbeat or two). Thread-safe.
+ */
+public final class Fleet implements FleetView {
+
+  private record Heard(long atNanos, HostMetrics host, Map<String, ProcessMetrics> processes) {}
+
+  private final LongSupplier nanoClock;
+  private final ConcurrentHashMap<String, AgentSession> sessions = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Heard> heard = new ConcurrentHashMap<>();
+  /** Allocation id -> node, for metric lookups by allocation. */
+  private final ConcurrentHashMap<String, String> allocationNodes = new ConcurrentHashMap<>();
+
+  /** @param nanoClock a monotonic clock (System::nanoTime; a fake in tests) */
+  public Fleet(LongSupplier nanoClock) {
+    this.nanoClock = nanoClock;
+  }
+
+  /**
+   * Makes {@code session} the node's session. Refused (false) while another session of the same
+   * node from a different agent boot is open; a session of the same boot replaces the old one,
+   * which is closed (its agent reconnected before this side noticed the old stream was gone).
+   */
+  boolean attach(AgentSession session) {
+    AgentSession[] replaced = new AgentSession[1];
+    boolean[] refused = new boolean[1];
+    sessions.compute(session.node(), (node, old) -> {
+      if (old == null || old == session) {
+        return session;
+      }
+      if (!old.bootId().equals(session.bootId())) {
+        refused[0] = true;
+        return old;
+      }
+      replaced[0] = old;
+      return session;
+    });
+    if (replaced[0] != null) {
+      replaced[0].end(io.grpc.Status.ABORTED.withDescription("replaced by a newer session of the same agent"));
+    }
+    return !refused[0];
+  }
+
+  /** Forgets {@code session} if it is still the node's session. */
+  void detach(AgentSession session) {
+    sessions.remove(session.node(), session);
+  }
+
+  Optional<AgentSession> session(String node) {
+    return Optional.ofNullable(sessions.get(node));
+  }
+
+  Collection<AgentSession> sessions() {
+    return List.copyOf(sessions.values());
+  }
+
+  /** Records a heartbeat (or hello) of {@code node} now. */
+  void heard(String node, HostMetrics host, List<AllocationStatus> allocations) {
+    Map<String, ProcessMetrics> processes = new java.util.HashMap<>();
+    for (AllocationStatus s : allocations) {
+      if (s.hasMetrics()) {
+        processes.put(s.getAllocationId(), s.getMetrics());
+      }
+    }
+    Heard before = heard.put(node, new Heard(nanoClock.getAsLong(), host, Map.copyOf(processes)));
+    if (before != null) {
+      before.processes().keySet().stream().filter(id -> !processes.containsKey(id))
+          .forEach(id -> allocationNodes.remove(id, node));
+    }
+    processes.keySet().forEach(id -> allocationNodes.put(id, node));
+  }
+
+  /** Forgets everything: this node no longer leads. Sessions must be ended by the caller. */
+  void clear() {
+    sessions.clear();
+    heard.clear();
+    allocationNodes.clear();
+  }
+
+  @Override
+  public long heartbeatAgeMs(String node) {
+    Heard h = heard.get(node);
+    return h == null ? -1 : Math.max(0, (nanoClock.getAsLong() - h.atNanos()) / 1_000_000);
+  }
+
+  @Override
+  public boolean connected(String node) {
+    return sessions.containsKey(node);
+  }
+
+  @Override
+  public Optional<HostMetrics> host(String node) {
+    Heard h = heard.get(node);
+    return h == null || h.host() == null ? Optional.empty() : Optional.of(h.host());
+  }
+
+  @Override
+  public Optional<ProcessMetrics> process(String allocationId) {
+    String node = allocationNodes.get(allocationId);
+    Heard h = node == null ? null : heard.get(node);
+    return h == null ? Optional.empty() : Optional.ofNullable(h.processes().get(allocationId));
+  }
+}

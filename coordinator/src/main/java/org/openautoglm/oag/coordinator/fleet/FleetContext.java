@@ -1,0 +1,14 @@
+package org.openautoglm.oag.coordinator.fleet;
+
+import org.openautoglm.oag.coordinator.raft.RaftNode;
+import org.openautoglm.oag.coordinator.state.StateStore;
+
+/** The parts an agent session works with, wired once by {@link FleetController}. */
+record FleetContext(RaftNode raft, Fleet fleet, TransitionBatcher transitions, FirstFitPlacer placer,
+    LogRouter logs, FleetSettings settings) {
+
+  /** The current store (a checkpoint install replaces it). */
+  StateStore store() {
+    return raft.store();
+  }
+}

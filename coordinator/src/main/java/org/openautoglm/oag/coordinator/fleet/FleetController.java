@@ -1,0 +1,152 @@
+package org.openautoglm.oag.coordinator.fleet;
+
+import io.grpc.BindableService;
+import io.grpc.Status;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.openautoglm.oag.coordinator.CoordinatorException;
+import org.openautoglm.oag.coordinator.leader.LeaderService;
+import org.openautoglm.oag.coordinator.propose.Proposer;
+import org.openautoglm.oag.coordinator.raft.RaftNode;
+import org.openautoglm.oag.coordinator.state.StateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's side of its agents: the AgentService endpoint, the in-memory {@link Fleet},
+ * transitions into the log, first-fit placement and log routing. Sessions are served while
+ * this node is a ready leader; on step-down every session is ended (agents reconnect to the
+ * new leader, or through a follower's relay) and the in-memory table is dropped.
+ *
+ * <p>Replicated changes reach it through {@link #applied}: the sessions of the touched nodes
+ * get their new desired set, and placement runs when it may help. Both hop to this
+ * controller's own thread, never work on the apply thread. Thread-safe.
+ */
+public final class FleetController implements LeaderService, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FleetController.class);
+
+  private final RaftNode raft;
+  private final Proposer proposer;
+  private final ScheduledExecutorService executor;
+  private final SessionRelay relay;
+  private final FleetContext context;
+  private final AgentEndpoint endpoint;
+
+  public FleetController(RaftNode raft, Proposer proposer, FleetSettings settings) {
+    this.raft = raft;
+    this.proposer = proposer;
+    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "oag-fleet-" + raft.nodeId());
+      t.setDaemon(true);
+      return t;
+    });
+    Fleet fleet = new Fleet(System::nanoTime);
+    this.relay = new SessionRelay(raft);
+    TransitionBatcher transitions = new TransitionBatcher(raft::store, proposer, executor, System::nanoTime);
+    FirstFitPlacer placer = new FirstFitPlacer(raft, proposer, fleet::connected, executor);
+    LogRouter logs = new LogRouter(new LogRouter.FleetSource() {
+      @Override
+      public boolean leads() {
+        return raft.isLeader();
+      }
+
+      @Override
+      public Fleet fleet() {
+        return fleet;
+      }
+
+      @Override
+      public StateStore store() {
+        return raft.store();
+      }
+
+      @Override
+      public CoordinatorException.NotLeader notLeader() {
+        return raft.notLeader();
+      }
+    });
+    this.context = new FleetContext(raft, fleet, transitions, placer, logs, settings);
+    this.endpoint = new AgentEndpoint(this);
+    raft.addApplyListener(this::applied);
+    executor.scheduleWithFixedDelay(this::endForeignSessions, 200, 200, TimeUnit.MILLISECONDS);
+  }
+
+  /** The gRPC AgentService to serve. */
+  public BindableService endpoint() {
+    return endpoint;
+  }
+
+  /** Heartbeat ages and live metrics, as this node knows them (nothing unless it leads). */
+  public FleetView view() {
+    return context.fleet();
+  }
+
+  public LogRouter logs() {
+    return context.logs();
+  }
+
+  FleetContext context() {
+    return context;
+  }
+
+  SessionRelay relay() {
+    return relay;
+  }
+
+  Proposer proposer() {
+    return proposer;
+  }
+
+  @Override
+  public void onLeaderReady(long term) {
+    context.transitions().clear();
+    context.placer().start();
+  }
+
+  @Override
+  public void onStepDown() {
+    context.placer().stop();
+    endAll("this coordinator no longer leads; reconnect to the leader");
+    context.fleet().clear();
+    context.transitions().clear();
+  }
+
+  private void applied(StateStore.AppliedChanges changes) {
+    if (!changes.nodes().isEmpty()) {
+      executor.execute(() -> changes.nodes().forEach(node ->
+          context.fleet().session(node).ifPresent(AgentSession::pushDesiredSet)));
+    }
+    if (changes.placementMayHelp()) {
+      context.placer().poke();
+    }
+  }
+
+  /** Ends sessions opened in an older term or on a node that no longer leads. */
+  private void endForeignSessions() {
+    try {
+      boolean leads = raft.isLeaderRole();
+      long term = leads ? raft.term() : -1;
+      for (AgentSession s : context.fleet().sessions()) {
+        if (s.term() != term) {
+          s.end(Status.UNAVAILABLE.withDescription("this coordinator no longer leads in term " + s.term()));
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("event=fleet_check_failed reason=\"{}\"", e.toString());
+    }
+  }
+
+  private void endAll(String why) {
+    for (AgentSession s : context.fleet().sessions()) {
+      s.end(Status.UNAVAILABLE.withDescription(why));
+    }
+  }
+
+  @Override
+  public void close() {
+    endAll("the coordinator is shutting down");
+    executor.shutdownNow();
+    relay.close();
+  }
+}

@@ -1,0 +1,173 @@
+package org.openautoglm.oag.coordinator.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.Status;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openautoglm.oag.agent.v1.AllocationState;
+import org.openautoglm.oag.agent.v1.AllocationStatus;
+import org.openautoglm.oag.agent.v1.DesiredAllocation;
+import org.openautoglm.oag.agent.v1.DesiredState;
+import org.openautoglm.oag.api.v1.GetTaskRequest;
+import org.openautoglm.oag.api.v1.RequestMeta;
+import org.openautoglm.oag.api.v1.Task;
+import org.openautoglm.oag.api.v1.TaskActionRequest;
+import org.openautoglm.oag.api.v1.TaskState;
+import org.openautoglm.oag.coordinator.MiniCluster;
+import org.openautoglm.oag.coordinator.Requests;
+
+/**
+ * The coordinator's side of the agent protocol on a real 3-node cluster, with a scripted agent
+ * over real gRPC: registration, desired sets that follow task changes, transitions reported
+ * and replicated, relaying through a follower, and sessions moving to a new leader.
+ */
+class AgentSessionIT {
+  @TempDir Path dir;
+  private MiniCluster cluster;
+  private TestAgent agent;
+
+  @BeforeEach
+  void start() {
+    cluster = MiniCluster.start(dir, 3);
+  }
+
+  @AfterEach
+  void stop() {
+    if (agent != null) {
+      agent.close();
+    }
+    cluster.close();
+  }
+
+  private Task submit(int node, String name) {
+    return Requests.tasks(cluster.channel(node)).submit(Requests.submit("it", name, name)).getTask();
+  }
+
+  private Task get(int node, String id) {
+    return Requests.tasks(cluster.channel(node)).get(GetTaskRequest.newBuilder().setTaskId(id).build()).getTask();
+  }
+
+  private static AllocationStatus observed(DesiredAllocation a, AllocationState state, long pid) {
+    return AllocationStatus.newBuilder().setAllocationId(a.getAllocationId()).setTaskId(a.getTaskId())
+        .setGeneration(a.getGeneration()).setState(state).setPid(pid).build();
+  }
+
+  private DesiredAllocation awaitDesired(String taskId, DesiredState state) {
+    DesiredAllocation[] found = new DesiredAllocation[1];
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      var set = agent.latestDesiredSet();
+      found[0] = set == null ? null : set.getAllocationsList().stream()
+          .filter(a -> a.getTaskId().equals(taskId) && a.getDesired() == state).findFirst().orElse(null);
+      return found[0] != null;
+    });
+    return found[0];
+  }
+
+  @Test
+  void aPendingTaskIsPlacedOnAConnectedAgentAndFollowsWhatTheAgentReports() {
+    int leader = cluster.awaitLeader();
+    agent = new TestAgent("n1", "boot-1");
+    var reply = agent.register(cluster.channel(leader), 4000, 8192);
+    assertThat(reply.getLeaseMs()).isPositive();
+    agent.connect(cluster.channel(leader), List.of());
+
+    Task task = submit(leader, "placed");
+    DesiredAllocation a = awaitDesired(task.getId(), DesiredState.RUN);
+    assertThat(a.getGeneration()).isEqualTo(1);
+    assertThat(a.getCommandList()).containsExactly("sleep", "100");
+    assertThat(get(leader, task.getId()).getState()).isEqualTo(TaskState.SCHEDULED);
+
+    long seq = agent.heartbeat(List.of(observed(a, AllocationState.RUNNING, 4242)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> agent.acked(seq));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      Task t = get(leader, task.getId());
+      assertThat(t.getState()).isEqualTo(TaskState.RUNNING);
+      assertThat(t.getNode()).isEqualTo("n1");
+      assertThat(t.getAllocation().getPid()).isEqualTo(4242);
+    });
+    assertThat(agent.received).allMatch(m -> m.getTerm() > 0);
+
+    Requests.tasks(cluster.channel(leader)).stop(TaskActionRequest.newBuilder()
+        .setMeta(RequestMeta.newBuilder().setClientId("it").setRequestId("stop-1")).setTaskId(task.getId()).build());
+    DesiredAllocation stopping = awaitDesired(task.getId(), DesiredState.STOP);
+    agent.heartbeat(List.of(observed(stopping, AllocationState.KILLED, 4242)));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(get(leader, task.getId()).getState()).isEqualTo(TaskState.STOPPED));
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        agent.latestDesiredSet().getAllocationsList().stream().noneMatch(x -> x.getTaskId().equals(task.getId())));
+  }
+
+  @Test
+  void aSessionOpenedAtAFollowerIsRelayedToTheLeader() {
+    int leader = cluster.awaitLeader();
+    int follower = (leader + 1) % 3;
+    agent = new TestAgent("n2", "boot-1");
+    agent.register(cluster.channel(follower), 2000, 4096);
+    agent.connect(cluster.channel(follower), List.of());
+
+    Task task = submit(leader, "relayed");
+    DesiredAllocation a = awaitDesired(task.getId(), DesiredState.RUN);
+    long seq = agent.heartbeat(List.of(observed(a, AllocationState.RUNNING, 77)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> agent.acked(seq));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(get(leader, task.getId()).getState()).isEqualTo(TaskState.RUNNING));
+    assertThat(cluster.node(leader).fleet().connected("n2")).isTrue();
+  }
+
+  @Test
+  void aSecondSessionFromAnotherBootIsRefusedWhileTheFirstIsOpen() {
+    int leader = cluster.awaitLeader();
+    agent = new TestAgent("n3", "boot-1");
+    agent.register(cluster.channel(leader), 1000, 1024);
+    agent.connect(cluster.channel(leader), List.of());
+    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node(leader).fleet().connected("n3"));
+
+    try (TestAgent impostor = new TestAgent("n3", "boot-2")) {
+      impostor.register(cluster.channel(leader), 1000, 1024);
+      impostor.connect(cluster.channel(leader), List.of());
+      await().atMost(Duration.ofSeconds(10)).until(() -> impostor.ended.get() != null);
+      assertThat(impostor.ended.get().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    }
+    assertThat(agent.ended.get()).isNull();
+  }
+
+  @Test
+  void afterTheLeaderDiesTheAgentReconnectsAndItsInventoryAndDesiredSetReconcile() {
+    int leader = cluster.awaitLeader();
+    agent = new TestAgent("n4", "boot-1");
+    agent.register(cluster.channel(leader), 4000, 8192);
+    agent.connect(cluster.channel(leader), List.of());
+    Task task = submit(leader, "survivor");
+    DesiredAllocation a = awaitDesired(task.getId(), DesiredState.RUN);
+
+    cluster.halt(leader);
+    await().atMost(Duration.ofSeconds(10)).until(() -> agent.ended.get() != null);
+    int next = cluster.awaitLeader();
+    agent.received.clear();
+    // The transition to RUNNING was never reported to the old leader: the hello carries it.
+    agent.connect(cluster.channel(next), List.of(observed(a, AllocationState.RUNNING, 99)));
+    DesiredAllocation again = awaitDesired(task.getId(), DesiredState.RUN);
+    assertThat(again.getGeneration()).isEqualTo(a.getGeneration());
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      Task t = get(next, task.getId());
+      assertThat(t.getState()).isEqualTo(TaskState.RUNNING);
+      assertThat(t.getAllocation().getPid()).isEqualTo(99);
+    });
+  }
+
+  @Test
+  void aHelloFromAnUnregisteredNodeIsRefused() {
+    int leader = cluster.awaitLeader();
+    agent = new TestAgent("ghost", "boot-1");
+    agent.connect(cluster.channel(leader), List.of());
+    await().atMost(Duration.ofSeconds(10)).until(() -> agent.ended.get() != null);
+    assertThat(agent.ended.get().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+  }
+}

@@ -1,0 +1,106 @@
+package org.openautoglm.oag.coordinator.fleet;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.openautoglm.oag.agent.v1.AgentMessage;
+import org.openautoglm.oag.agent.v1.AgentServiceGrpc;
+import org.openautoglm.oag.agent.v1.AllocationStatus;
+import org.openautoglm.oag.agent.v1.Capacity;
+import org.openautoglm.oag.agent.v1.CoordinatorMessage;
+import org.openautoglm.oag.agent.v1.DesiredSet;
+import org.openautoglm.oag.agent.v1.Heartbeat;
+import org.openautoglm.oag.agent.v1.Hello;
+import org.openautoglm.oag.agent.v1.RegisterReply;
+import org.openautoglm.oag.agent.v1.RegisterRequest;
+
+/**
+ * A scripted agent for coordinator tests: speaks the real protocol over real gRPC, but runs
+ * nothing; the test says what it observes. Records everything the coordinator sends.
+ */
+final class TestAgent implements AutoCloseable {
+  final String node;
+  final String bootId;
+  final List<CoordinatorMessage> received = new CopyOnWriteArrayList<>();
+  final AtomicReference<Status> ended = new AtomicReference<>();
+  private final AtomicLong seq = new AtomicLong();
+  private StreamObserver<AgentMessage> up;
+
+  TestAgent(String node, String bootId) {
+    this.node = node;
+    this.bootId = bootId;
+  }
+
+  RegisterReply register(ManagedChannel channel, int cpuMillis, long memoryMib) {
+    return AgentServiceGrpc.newBlockingStub(channel).register(RegisterRequest.newBuilder()
+        .setNodeId(node).setBootId(bootId).setAddress("127.0.0.1")
+        .setCapacity(Capacity.newBuilder().setCpuMillis(cpuMillis).setMemoryMib(memoryMib))
+        .build());
+  }
+
+  /** Opens a session and says hello with {@code inventory}. */
+  void connect(ManagedChannel channel, List<AllocationStatus> inventory) {
+    ended.set(null);
+    up = AgentServiceGrpc.newStub(channel).session(new StreamObserver<>() {
+      @Override
+      public void onNext(CoordinatorMessage m) {
+        received.add(m);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        ended.set(Status.fromThrowable(t));
+      }
+
+      @Override
+      public void onCompleted() {
+        ended.set(Status.OK);
+      }
+    });
+    synchronized (this) {
+      up.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder()
+          .setNodeId(node).setBootId(bootId).addAllInventory(inventory)).build());
+    }
+  }
+
+  synchronized long heartbeat(List<AllocationStatus> allocations) {
+    long s = seq.incrementAndGet();
+    up.onNext(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
+        .setSeq(s).setSentAtMs(System.currentTimeMillis()).addAllAllocations(allocations)).build());
+    return s;
+  }
+
+  synchronized void send(AgentMessage message) {
+    up.onNext(message);
+  }
+
+  /** The newest desired set received, or null. */
+  DesiredSet latestDesiredSet() {
+    DesiredSet latest = null;
+    for (CoordinatorMessage m : received) {
+      if (m.hasDesiredSet()) {
+        latest = m.getDesiredSet();
+      }
+    }
+    return latest;
+  }
+
+  boolean acked(long seq) {
+    return received.stream().anyMatch(m -> m.hasAck() && m.getAck().getSeq() == seq);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (up != null && ended.get() == null) {
+      try {
+        up.onCompleted();
+      } catch (RuntimeException e) {
+        // already gone
+      }
+    }
+  }
+}
