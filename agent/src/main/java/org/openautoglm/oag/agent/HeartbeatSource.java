@@ -67,7 +67,7 @@ final class HeartbeatSource {
         .setTaskId(t.allocation().taskId())
         .setGeneration(t.allocation().generation())
         .setState(state(s.state()))
-        .setPid(Math.max(0, s.pid()))
+        .setPid(Math.max(0, t.commandPid()))
         .setRestarts(s.restarts())
         .setReason(s.reason() == null ? "" : s.reason());
     if (s.exitCode() != null) {

@@ -55,7 +55,7 @@ final class Reconciler {
 
   /** One allocation as of the last step. */
   record Tracked(Allocation allocation, AllocationDir dir, AllocationSupervisor.Status status,
-      AllocationSupervisor.Metrics metrics) {}
+      AllocationSupervisor.Metrics metrics, long commandPid) {}
 
   private record Offer(long term, DesiredSet set) {}
 
@@ -172,7 +172,8 @@ final class Reconciler {
           e.status.state(), e.status.pid());
     }
     published = entries.values().stream()
-        .map(e -> new Tracked(e.allocation, e.dir, e.status, e.supervisor.metrics())).toList();
+        .map(e -> new Tracked(e.allocation, e.dir, e.status, e.supervisor.metrics(),
+            e.supervisor.commandPid())).toList();
   }
 
   /** Extends every exclusive allocation's lease to {@code deadlineNanos}; any thread. */
@@ -229,7 +230,8 @@ final class Reconciler {
     List<Tracked> before = published;
     List<Tracked> now = new ArrayList<>(entries.size());
     for (Entry e : entries.values()) {
-      now.add(new Tracked(e.allocation, e.dir, e.status, e.supervisor.metrics()));
+      now.add(new Tracked(e.allocation, e.dir, e.status, e.supervisor.metrics(),
+            e.supervisor.commandPid()));
     }
     published = List.copyOf(now);
     Duration longest = Duration.ZERO;
@@ -397,7 +399,7 @@ final class Reconciler {
     for (int i = 0; i < now.size(); i++) {
       Tracked b = before.get(i);
       Tracked n = now.get(i);
-      if (b.allocation() != n.allocation()) {
+      if (b.allocation() != n.allocation() || b.commandPid() != n.commandPid()) {
         return true;
       }
       AllocationSupervisor.Status x = b.status();

@@ -50,10 +50,9 @@ class AgentRestartTest {
         "while [ ! -e " + release + " ]; do sleep 0.05; done; exit 7");
     c.desiredOnHello = TestCoordinator.set(2, sleeper, waiter);
     Agent first = Agent.start(builder(c).build());
-    long pgid = awaitState(c, "a", AllocationState.RUNNING).getPid();
+    long pgid = awaitState(c, "a", AllocationState.RUNNING).getPid();   // the command's pid
     long waiterPgid = awaitState(c, "b", AllocationState.RUNNING).getPid();
-    groups.add(pgid);
-    groups.add(waiterPgid);
+    groups.add(Procs.group(pgid));
     first.close();   // processes outlive their agent
     Files.createFile(release);
     await().atMost(WITHIN).until(() -> !Procs.alive(waiterPgid));
@@ -88,8 +87,8 @@ class AgentRestartTest {
     Agent agent = Agent.start(builder(c).build());
     long exclusive = awaitState(c, "x", AllocationState.RUNNING).getPid();
     long available = awaitState(c, "y", AllocationState.RUNNING).getPid();
-    groups.add(exclusive);
-    groups.add(available);
+    groups.add(Procs.group(exclusive));
+    groups.add(Procs.group(available));
     assertThat(KeeperProcess.running(data)).isPresent();
 
     agent.close();   // as dead as an agent gets in-process: no more renewals
@@ -116,8 +115,7 @@ class AgentRestartTest {
     assertThat(c.latest("x").orElseThrow().getState()).isEqualTo(AllocationState.ASSIGNED);
 
     c.autoAck = true;
-    long pgid = awaitState(c, "x", AllocationState.RUNNING).getPid();
-    groups.add(pgid);
+    groups.add(Procs.group(awaitState(c, "x", AllocationState.RUNNING).getPid()));
   }
 
   private static AllocationStatus inventory(TestCoordinator c, String id) {

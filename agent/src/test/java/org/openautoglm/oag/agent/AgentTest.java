@@ -84,10 +84,11 @@ class AgentTest {
 
     c.sendDesired(1, 2, alloc("a", 1, DesiredState.RUN, "sleep", "60"));
     AllocationStatus running = awaitState(c, "a", AllocationState.RUNNING);
-    long pgid = running.getPid();
-    assertThat(pgid).isPositive();
-    assertThat(Procs.alive(pgid)).isTrue();
-    long sleep = awaitChild(pgid);
+    long sleep = running.getPid();   // the command itself; its wrapper leads the group
+    assertThat(sleep).isPositive();
+    long pgid = Procs.group(sleep);
+    assertThat(pgid).isNotEqualTo(sleep);
+    assertThat(Procs.members(pgid)).containsExactly(sleep);
     await().atMost(WITHIN).until(() -> c.latest("a").map(AllocationStatus::hasMetrics).orElse(false));
     assertThat(c.latest("a").get().getMetrics().getUptimeMs()).isGreaterThanOrEqualTo(0);
     assertThat(running.getTaskId()).isEqualTo("task-a");
@@ -99,7 +100,7 @@ class AgentTest {
 
     c.sendDesired(1, 4, alloc("a", 1, DesiredState.STOP, "sleep", "60"));
     AllocationStatus killed = awaitState(c, "a", AllocationState.KILLED);
-    assertThat(killed.getPid()).isEqualTo(pgid);
+    assertThat(killed.getPid()).isEqualTo(sleep);
     await().atMost(WITHIN).until(() -> !Procs.alive(sleep) && !Procs.alive(pgid));
   }
 
@@ -377,7 +378,7 @@ class AgentTest {
     try {
       await().atMost(WITHIN).until(() -> !c.hellos.isEmpty());
       c.sendDesired(1, 2, alloc("a", 1, DesiredState.RUN, "sleep", "60"));
-      long pgid = awaitState(c, "a", AllocationState.RUNNING).getPid();
+      long pgid = Procs.group(awaitState(c, "a", AllocationState.RUNNING).getPid());
       agent.close();
       await().atMost(WITHIN).until(() -> !c.sessionEnds.isEmpty());
       assertThat(Procs.alive(pgid)).isTrue();

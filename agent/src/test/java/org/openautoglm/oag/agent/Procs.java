@@ -21,6 +21,11 @@ final class Procs {
     return PROC.stat(pid).filter(s -> !s.zombie()).map(ProcStat::state);
   }
 
+  /** The process group of a live process (an allocation's command: its wrapper's group). */
+  static long group(long pid) {
+    return PROC.stat(pid).orElseThrow().processGroup();
+  }
+
   static boolean alive(long pid) {
     return state(pid).isPresent();
   }

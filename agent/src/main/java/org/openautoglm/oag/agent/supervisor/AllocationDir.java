@@ -45,6 +45,7 @@ public final class AllocationDir {
   static final String STDERR = "stderr.log";
   static final String PID = "pid";
   static final String EXIT = "exit";
+  static final String COMMAND_PID = "command.pid";
 
   private final Path root;
   private final Allocation allocation;
@@ -127,6 +128,22 @@ public final class AllocationDir {
     return root.resolve(EXIT);
   }
 
+  /** Where the wrapper writes the pid of the command it started (its child). */
+  public Path commandPidFile() {
+    return root.resolve(COMMAND_PID);
+  }
+
+  /** The pid of the current run's command, once the wrapper has recorded it. */
+  public Optional<Long> commandPid() {
+    return readSmall(commandPidFile()).flatMap(text -> {
+      try {
+        return Optional.of(Long.parseLong(text.trim()));
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    });
+  }
+
   /** The exit status the wrapper recorded, or empty while the command runs (or if it was killed with the wrapper). */
   public Optional<Integer> exitStatus() {
     return readSmall(exitFile()).flatMap(text -> {
@@ -159,6 +176,7 @@ public final class AllocationDir {
   /** Drops the outcome of an earlier run, so that a new launch does not report it. */
   void clearExit() throws IOException {
     Files.deleteIfExists(exitFile());
+    Files.deleteIfExists(commandPidFile());
     Files.deleteIfExists(root.resolve(EXIT + ".tmp"));
   }
 

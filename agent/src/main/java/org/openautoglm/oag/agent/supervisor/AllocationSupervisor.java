@@ -115,6 +115,7 @@ public final class AllocationSupervisor {
   private String reason = "assigned";
   private GroupSample sample;
   private boolean endedBeforeAdoption;
+  private long commandPid = -1;
 
   /** Supervises the allocation already persisted in {@code dir}; wants it running. */
   public AllocationSupervisor(AllocationDir dir, RestartPolicy policy, ProcessLauncher launcher) {
@@ -219,6 +220,17 @@ public final class AllocationSupervisor {
     return status();
   }
 
+  /**
+   * The pid of the current run's command (the wrapper's child, what a person would signal),
+   * or the group id when the wrapper has not recorded it yet; -1 before the first launch.
+   */
+  public long commandPid() {
+    if (process != null && commandPid <= 0) {
+      commandPid = dir.commandPid().orElse(-1L);
+    }
+    return commandPid > 0 ? commandPid : pid;
+  }
+
   /** The status as of the last step. */
   public Status status() {
     return new Status(state, pid, exitCode, restarts, reason);
@@ -290,8 +302,14 @@ public final class AllocationSupervisor {
     }
     int status = process.exitStatus().orElse(SIGKILLED);
     boolean lapsed = options.lease().lapsed(process.pgid(), process.startTicks());
+    try {
+      process.killStragglers();
+    } catch (IOException e) {
+      log.warn("event=stragglers_not_killed alloc={} pgid={} reason=\"{}\"", id(), pid, e.toString());
+    }
     exitCode = status;
     process = null;
+    commandPid = -1;
     if (lapsed) {
       end(AllocationState.KILLED, LEASE_LAPSED);
     } else {

@@ -92,6 +92,17 @@ public final class LaunchedProcess {
     awaitGone(AFTER_KILL);
   }
 
+  /**
+   * SIGKILLs whatever is left of the group once its leader is gone (children the command
+   * left behind, or the command itself when the wrapper was killed), so a restart never runs
+   * beside a straggler of the previous run. A pgid is not reused while a member lives.
+   */
+  public void killStragglers() throws IOException {
+    if (!alive()) {
+      signal("KILL");
+    }
+  }
+
   /** The command's exit status as the wrapper recorded it; empty while it runs or if SIGKILLed. */
   public Optional<Integer> exitStatus() {
     return dir.exitStatus();

@@ -30,11 +30,15 @@ import org.openautoglm.oag.agent.host.ProcStat;
  * <p>Thread-safe (stateless beyond the proc file system it reads).
  */
 public final class ProcessLauncher {
-  /** $1 is the exit file; the rest is the command. The loop outlasts waits cut short by a trapped signal. */
-  static final String WRAPPER = "f=$1; shift\n"
+  /**
+   * $1 is the exit file, $2 the file for the command's pid; the rest is the command. The loop
+   * outlasts waits cut short by a trapped signal.
+   */
+  static final String WRAPPER = "f=$1; k=$2; shift 2\n"
       + "trap 'p=TERM' TERM; trap 'p=INT' INT; trap 'p=HUP' HUP\n"
       + "\"$@\" &\n"
       + "c=$!\n"
+      + "printf '%s\\n' \"$c\" > \"$k.tmp\" && mv -f \"$k.tmp\" \"$k\"\n"
       + "[ -n \"$p\" ] && kill -\"$p\" \"$c\" 2>/dev/null\n"
       + "while :; do\n"
       + "  wait \"$c\"; s=$?\n"
@@ -71,7 +75,7 @@ public final class ProcessLauncher {
     dir.clearExit();
 
     List<String> argv = new ArrayList<>(List.of("setsid", "sh", "-c", WRAPPER, "oag-wrapper",
-        dir.exitFile().toAbsolutePath().toString()));
+        dir.exitFile().toAbsolutePath().toString(), dir.commandPidFile().toAbsolutePath().toString()));
     argv.addAll(a.command());
     ProcessBuilder pb = new ProcessBuilder(argv)
         .directory(workingDir.toFile())
@@ -86,6 +90,7 @@ public final class ProcessLauncher {
 
     Process p = pb.start();
     AllocationDir.PidRecord identity = awaitGroup(p);
+    awaitCommandPid(p, dir);
     dir.writePid(identity);
     if (identity.startTicks() < 0 && dir.exitStatus().isEmpty()) {
       throw new IOException("wrapper for allocation " + a.allocationId() + " exited with "
@@ -123,6 +128,18 @@ public final class ProcessLauncher {
         p.destroyForcibly();
         throw new IOException("process " + pid + " did not become a process group leader");
       }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+  }
+
+  /**
+   * Waits (bounded) until the wrapper has recorded its command's pid, so the first report of
+   * a run already names the process a person would signal. A wrapper that ended first has
+   * nothing more to record.
+   */
+  private static void awaitCommandPid(Process p, AllocationDir dir) {
+    long deadline = System.nanoTime() + GROUP_TIMEOUT_NANOS;
+    while (dir.commandPid().isEmpty() && p.isAlive() && System.nanoTime() - deadline < 0) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
     }
   }
