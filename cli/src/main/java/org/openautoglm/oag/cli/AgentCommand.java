@@ -8,17 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.openautoglm.oag.agent.Agent;
 import org.openautoglm.oag.agent.AgentConfig;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code oag agent}: the agent of this host, until SIGTERM or SIGINT. The shutdown hook calls
@@ -43,7 +39,7 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--labels", paramLabel = "K=V,...", description = "Node labels, e.g. zone=a,gpu=h100.")
   String labels;
 
-  @Option(names = "--heartbeat", paramLabel = "DURATION", converter = DurationConverter.class,
+  @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Units.Span.class,
       description = "Heartbeat interval unless the leader names one, e.g. 500ms, 1s (default: 500ms).")
   Duration heartbeat;
 
@@ -54,7 +50,6 @@ final class AgentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AgentConfig config = config();
-    logAtInfo();
     Agent agent = Agent.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -68,19 +63,6 @@ final class AgentCommand implements Callable<Integer> {
     out.flush();
     stopped.await();
     return Errors.OK;
-  }
-
-  /**
-   * The agent is a server: its events (connects, launches, exits) belong in its log, which
-   * the CLI keeps at WARN for client commands. Set before the agent's loggers exist; an
-   * explicit setting or --debug wins.
-   */
-  private static void logAtInfo() {
-    String key = "org.slf4j.simpleLogger.log.org.openautoglm.oag.agent";
-    if (System.getProperty(key) == null
-        && !"debug".equals(System.getProperty("org.slf4j.simpleLogger.defaultLogLevel"))) {
-      System.setProperty(key, "info");
-    }
   }
 
   /** The agent's config from the options; bad input is a usage error naming the option. */
@@ -126,29 +108,5 @@ final class AgentCommand implements Callable<Integer> {
   private ParameterException usage(String option, String message) {
     return new ParameterException(spec.commandLine(),
         "Invalid value for option '" + option + "': " + message);
-  }
-
-  /** {@code 500ms}, {@code 2s}, {@code 1m}; a bare number is milliseconds. */
-  static final class DurationConverter implements ITypeConverter<Duration> {
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m)?");
-
-    @Override
-    public Duration convert(String value) {
-      Matcher m = DURATION.matcher(value.strip());
-      if (!m.matches()) {
-        throw new TypeConversionException("'" + value + "' is not a duration (examples: 500ms, 2s)");
-      }
-      long n = Long.parseLong(m.group(1));
-      String unit = m.group(2) == null ? "ms" : m.group(2);
-      Duration d = switch (unit) {
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofMillis(n);
-      };
-      if (d.isZero()) {
-        throw new TypeConversionException("'" + value + "' must be positive");
-      }
-      return d;
-    }
   }
 }

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.openautoglm.oag.agent.Agent;
+import org.openautoglm.oag.agent.AgentConfig;
 import org.openautoglm.oag.coordinator.Coordinator;
 import org.openautoglm.oag.coordinator.CoordinatorConfig;
 import org.openautoglm.oag.coordinator.DataDirIdentity;
@@ -19,11 +21,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code oag dev}: a whole cluster in this process on 127.0.0.1, by the port convention
- * (coordinator cK: API 7069+K, Raft 7079+K, HTTP 8079+K), data in DIR/cK. Runs until
- * Ctrl-C, whose shutdown hook closes every coordinator; the same {@code --data} again
- * recovers everything stored.
+ * (coordinator cK: API 7069+K, Raft 7079+K, HTTP 8079+K), data in DIR/cK, plus agents a1..aM
+ * (data in DIR/aK) that run the tasks on this machine. Runs until Ctrl-C, whose shutdown hook
+ * stops the agents' processes and closes every agent and coordinator; the same {@code --data}
+ * again recovers everything stored.
  */
-@Command(name = "dev", description = "Run a whole coordinator cluster in this process.")
+@Command(name = "dev", description = "Run a whole cluster (coordinators and agents) in this process.")
 final class DevCommand implements Callable<Integer> {
   static final String HOST = "127.0.0.1";
 
@@ -37,19 +40,30 @@ final class DevCommand implements Callable<Integer> {
       description = "How many coordinators, 1 to 9 (default: ${DEFAULT-VALUE}).")
   int coordinators;
 
+  @Option(names = "--agents", paramLabel = "M", defaultValue = "1",
+      description = "How many agents, 0 to 9 (default: ${DEFAULT-VALUE}); each runs tasks on this machine.")
+  int agents;
+
   @Override
   public Integer call() throws Exception {
     if (coordinators < 1 || coordinators > 9) {
       throw new ParameterException(spec.commandLine(),
           "Invalid value for option '--coordinators': must be 1 to 9, was " + coordinators);
     }
+    if (agents < 0 || agents > 9) {
+      throw new ParameterException(spec.commandLine(),
+          "Invalid value for option '--agents': must be 0 to 9, was " + agents);
+    }
     Path dir = data != null ? data : CliContext.of(spec).home().resolve(".oag").resolve("dev");
     List<CoordinatorConfig> configs = configs(dir, coordinators);
-    List<Coordinator> running = new ArrayList<>();
+    List<AutoCloseable> running = new ArrayList<>();   // closed last-in first-out: agents first
     try {
       for (CoordinatorConfig c : configs) {
         Files.createDirectories(c.dataDir());
         running.add(Coordinator.start(c));
+      }
+      for (AgentConfig a : agentConfigs(dir, agents, configs)) {
+        running.add(Agent.start(a));
       }
     } catch (DataDirIdentity.Mismatch e) {
       closeAll(running);
@@ -61,12 +75,13 @@ final class DevCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     PrintWriter out = spec.commandLine().getOut();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      out.println("oag dev: stopping " + running.size() + " coordinators");
+      out.println("oag dev: stopping " + agents + " agents (and their tasks) and "
+          + configs.size() + " coordinators");
       out.flush();
       closeAll(running);
       stopped.countDown();
     }, "oag-dev-shutdown"));
-    banner(out, dir, configs);
+    banner(out, dir, configs, agents);
     stopped.await();
     return Errors.OK;
   }
@@ -85,21 +100,43 @@ final class DevCommand implements Callable<Integer> {
     return configs;
   }
 
+  /**
+   * Agents a1..aM of the cluster {@code coordinators}, data in DIR/aK. They stop their tasks
+   * when the dev cluster stops, so Ctrl-C leaves nothing running on the laptop.
+   */
+  static List<AgentConfig> agentConfigs(Path dir, int m, List<CoordinatorConfig> coordinators) {
+    List<String> addresses = coordinators.stream().map(c -> c.self().apiAddress()).toList();
+    List<AgentConfig> configs = new ArrayList<>();
+    for (int k = 1; k <= m; k++) {
+      configs.add(AgentConfig.builder("a" + k, addresses, dir.resolve("a" + k))
+          .address(HOST)
+          .stopTasksOnExit(true)
+          .build());
+    }
+    return configs;
+  }
+
   static String addresses(List<CoordinatorConfig> configs) {
     return String.join(",", configs.stream().map(c -> c.self().apiAddress()).toList());
   }
 
-  private static void banner(PrintWriter out, Path dir, List<CoordinatorConfig> configs) {
-    out.printf("oag dev: %d coordinators on %s, data in %s%n", configs.size(), HOST, dir);
+  private static void banner(PrintWriter out, Path dir, List<CoordinatorConfig> configs, int agents) {
+    out.printf("oag dev: %d coordinators and %d agents on %s, data in %s%n", configs.size(), agents,
+        HOST, dir);
     for (CoordinatorConfig c : configs) {
       out.printf("  %s  api %s  raft %s  metrics http://%s:%d/metrics%n", c.nodeId(),
           c.self().apiAddress(), c.self().raftAddress(), HOST, c.httpPort());
     }
+    for (int k = 1; k <= agents; k++) {
+      out.printf("  a%d  agent, allocations in %s%n", k, dir.resolve("a" + k));
+    }
     out.println();
     out.println("Use it from another shell:");
     out.println("  export OAG_ADDR=" + addresses(configs));
-    out.println("  oag task submit -- sleep 100");
+    out.println("  oag task submit --restart on-failure -- sleep 1000");
     out.println("  oag task list");
+    out.println("  oag task logs ID");
+    out.println("  oag node list");
     out.println("  oag cluster status");
     out.println();
     out.println("Ctrl-C stops the cluster; `oag dev --data " + dir
@@ -107,12 +144,13 @@ final class DevCommand implements Callable<Integer> {
     out.flush();
   }
 
-  private static void closeAll(List<Coordinator> running) {
+  private static void closeAll(List<AutoCloseable> running) {
     for (int i = running.size() - 1; i >= 0; i--) {
       try {
         running.get(i).close();
-      } catch (RuntimeException e) {
-        System.err.println("oag dev: closing a coordinator failed: " + e);
+      } catch (Exception e) {
+        System.err.println("oag dev: closing " + running.get(i).getClass().getSimpleName()
+            + " failed: " + e);
       }
     }
   }

@@ -81,7 +81,8 @@ public final class Main {
 
   /** Servers log at INFO; client commands stay quiet unless --debug. */
   private static void configureLogging(String[] args) {
-    boolean server = args.length > 0 && (args[0].equals("dev") || args[0].equals("coordinator"));
+    boolean server = args.length > 0
+        && (args[0].equals("dev") || args[0].equals("coordinator") || args[0].equals("agent"));
     boolean debug = java.util.Arrays.asList(args).contains("--debug");
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
         System.getProperty("org.slf4j.simpleLogger.defaultLogLevel",
