@@ -14,21 +14,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openautoglm.oag.api.v1.ClusterStatus;
+import org.openautoglm.oag.api.v1.Node;
 import org.openautoglm.oag.api.v1.Task;
+import org.openautoglm.oag.api.v1.TaskState;
 import org.openautoglm.oag.client.ClientConfig;
 import org.openautoglm.oag.client.CoordinatorClient;
 import org.openautoglm.oag.client.TaskSpec;
 
 /**
- * A real three-process cluster from {@code deploy/local-cluster.sh}: the leader is killed
- * with SIGKILL while a client keeps writing; a write must be accepted within 3 s and every
- * write acknowledged before the kill must still be readable.
+ * A real three-process cluster with two agent processes from {@code deploy/local-cluster.sh
+ * --agents 2}: the leader is killed with SIGKILL while a client keeps writing and the agents
+ * run tasks; a write must be accepted within 3 s, every write acknowledged before the kill must
+ * still be readable, both agents must heartbeat the new leader within 3 s, and the running
+ * tasks must not notice (same processes, no restarts).
  *
  * <p>Skipped unless {@code -Doag.it.localCluster=true}, and when any conventional port
  * (7070-7072, 7080-7082, 8080-8082) is taken. Needs the built distribution
@@ -36,6 +44,7 @@ import org.openautoglm.oag.client.TaskSpec;
  */
 class LocalClusterIT {
   private static final int N = 3;
+  private static final int AGENTS = 2;
   private static final String ADDRESSES = "127.0.0.1:7070,127.0.0.1:7071,127.0.0.1:7072";
 
   private static Path root;
@@ -75,30 +84,64 @@ class LocalClusterIT {
   }
 
   @Test
-  void aWriteIsAcceptedSoonAfterTheLeaderIsKilledAndNothingAcknowledgedIsLost() throws Exception {
+  void killingTheLeaderLosesNoWriteAndDisturbsNoRunningTask() throws Exception {
     ClusterStatus before = await().atMost(Duration.ofSeconds(30))
         .ignoreExceptions()
         .until(client::clusterStatus, s -> !s.getLeader().isEmpty());
+    List<Node> agents = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(client::listNodes, n -> n.size() == AGENTS);
+    // 6% of an agent's CPU each: first fit puts 16 on one agent and the rest on the other.
+    int cpuMillis = agents.get(0).getCapacity().getCpuMillis() * 6 / 100;
     List<String> acknowledged = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      acknowledged.add(client.submit(TaskSpec.command("sleep", "1000").name("it-" + i)).getId());
+      acknowledged.add(client.submit(TaskSpec.command("sleep", "1000").name("it-" + i)
+          .cpuMillis(cpuMillis)).getId());
     }
+    Map<String, Long> pids = new HashMap<>();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      for (String id : acknowledged) {
+        Task t = client.get(id);
+        assertEquals(TaskState.RUNNING, t.getState(), id + ": " + t.getMessage());
+        pids.put(id, t.getAllocation().getPid());
+      }
+    });
+    assertEquals(Set.of("a1", "a2"), acknowledged.stream().map(id -> client.get(id).getNode())
+        .collect(Collectors.toSet()), "tasks run on both agents");
 
     String leader = before.getLeader();
     long pid = Long.parseLong(Files.readString(data.resolve(leader + ".pid")).strip());
     ProcessHandle leaderProcess = ProcessHandle.of(pid).orElseThrow();
     assertTrue(leaderProcess.destroyForcibly(), "SIGKILL to " + leader + " (pid " + pid + ")");
+    long killed = System.nanoTime();
     leaderProcess.onExit().get(10, TimeUnit.SECONDS);
 
     // The client that was already running (warm channels to every member) must get through.
     long start = System.nanoTime();
-    acknowledged.add(client.submit(TaskSpec.command("sleep", "1000").name("after")).getId());
+    acknowledged.add(client.submit(TaskSpec.command("sleep", "1000").name("after")
+        .cpuMillis(cpuMillis)).getId());
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertTrue(ms <= 3_000, "first write after the leader's death took " + ms + " ms");
+
+    // Both agents have a session with, and were heard by, the new leader.
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+        .until(() -> {
+          List<Node> nodes = client.listNodes();
+          return nodes.size() == AGENTS
+              && nodes.stream().allMatch(n -> n.getConnected() && n.getLastHeartbeatAgeMs() >= 0);
+        });
+    long heardMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+    assertTrue(heardMs <= 3_000, "agents heartbeat the new leader " + heardMs + " ms after the kill");
 
     for (String id : acknowledged) {
       Task t = client.get(id);
       assertEquals(id, t.getId());
+    }
+    for (Map.Entry<String, Long> e : pids.entrySet()) {
+      Task t = client.get(e.getKey());
+      assertEquals(TaskState.RUNNING, t.getState(), e.getKey());
+      assertEquals(e.getValue(), t.getAllocation().getPid(), e.getKey() + " kept its process");
+      assertEquals(0, t.getAllocation().getRestarts(), e.getKey() + " was not restarted");
+      assertTrue(Files.exists(Path.of("/proc", Long.toString(e.getValue()))), "pid " + e.getValue());
     }
     String newLeader = client.clusterStatus().getLeader();
     assertFalse(newLeader.isEmpty() || newLeader.equals(leader), "new leader: " + newLeader);
@@ -107,7 +150,8 @@ class LocalClusterIT {
   private static int script(String action) throws IOException, InterruptedException {
     File log = data.resolve("local-cluster-" + action + ".out").toFile();
     Process p = new ProcessBuilder(root.resolve("deploy/local-cluster.sh").toString(), action,
-        "--coordinators", Integer.toString(N), "--data", data.toString())
+        "--coordinators", Integer.toString(N), "--agents", Integer.toString(AGENTS),
+        "--data", data.toString())
         .directory(root.toFile())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log))

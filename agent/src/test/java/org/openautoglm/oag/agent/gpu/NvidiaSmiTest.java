@@ -156,6 +156,26 @@ class NvidiaSmiTest {
     assertThat(NvidiaSmi.parsePmon("No devices were found\n")).isEmpty();
   }
 
+  /** Output captured from a real H100 (see src/test/resources/nvidia-smi/h100/README.md). */
+  @Test
+  void readsWhatARealH100PrintedIdleAndUnderLoad() throws IOException {
+    String uuid = "GPU-885b9cac-39c2-3924-8e2d-55a6a5cbe07a";
+    assertThat(NvidiaSmi.parseGpus(h100("gpus.csv")))
+        .containsExactly(new Gpu(0, uuid, "NVIDIA H100 80GB HBM3", 81559));
+    assertThat(NvidiaSmi.parseProcesses(h100("apps-idle.csv"))).isEmpty();
+    assertThat(NvidiaSmi.parsePmon(h100("pmon-idle.txt"))).isEmpty();
+    assertThat(NvidiaSmi.parseProcesses(h100("apps.csv")))
+        .containsExactly(new GpuProcess(462, uuid, 1386));
+    assertThat(NvidiaSmi.parsePmon(h100("pmon.txt")))
+        .containsExactly(new GpuProcessUtilization(462, 0, 98));
+  }
+
+  private static String h100(String file) throws IOException {
+    try (var in = NvidiaSmiTest.class.getResourceAsStream("/nvidia-smi/h100/" + file)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
   @Test
   void onPathNeverThrows() {
     // Whether or not this machine has nvidia-smi and a GPU, the calls answer with a list.
