@@ -5,14 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openautoglm.oag.agent.Agent;
 import org.openautoglm.oag.agent.AgentConfig;
 import org.openautoglm.oag.coordinator.MiniCluster;
-import picocli.CommandLine;
 
 /**
  * The agent's tour as a user takes it, with `oag` commands against a real 3-node cluster and a
@@ -33,7 +28,6 @@ class AgentCliIT {
   static MiniCluster cluster;
   static Agent agent;
 
-  record Result(int exit, String out, String err) {}
 
   @BeforeAll
   static void start() throws Exception {
@@ -54,25 +48,19 @@ class AgentCliIT {
     cluster.close();
   }
 
-  private static Result oag(String... args) {
-    CliContext ctx = new CliContext(Map.of("OAG_ADDR", cluster.addresses()), dir, "cli:agent-it@test",
-        a -> NettyChannelBuilder.forTarget(a).usePlaintext().build());
-    CommandLine cl = Main.commandLine(ctx);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Result(cl.execute(args), out.toString(), err.toString());
+  private static InProcessOag.Result oag(String... args) {
+    return InProcessOag.run(cluster.addresses(), dir, "cli:agent-it@test", args);
   }
 
+
   private static JsonNode task(String id) throws Exception {
-    Result r = oag("task", "get", id, "-o", "json");
+    InProcessOag.Result r = oag("task", "get", id, "-o", "json");
     assertThat(r.exit()).as(r.err()).isZero();
     return new ObjectMapper().readTree(r.out());
   }
 
   private static String submit(String... args) {
-    Result r = oag(args);
+    InProcessOag.Result r = oag(args);
     assertThat(r.exit()).as(r.err()).isZero();
     return r.out().strip();
   }
@@ -127,7 +115,7 @@ class AgentCliIT {
     String id = submit("task", "submit", "--", "sh", "-c", "echo hello from the task; sleep 1000");
     runningPid(id, 0);
     await().atMost(WITHIN).untilAsserted(() -> {
-      Result logs = oag("task", "logs", id);
+      InProcessOag.Result logs = oag("task", "logs", id);
       assertThat(logs.exit()).as(logs.err()).isZero();
       assertThat(logs.out()).contains("hello from the task");
     });
@@ -147,7 +135,7 @@ class AgentCliIT {
   @Test
   void nodeListShowsTheAgentWithARecentHeartbeatAndEventsTellTheStory() throws Exception {
     await().atMost(WITHIN).untilAsserted(() -> {
-      Result nodes = oag("node", "list", "-o", "json");
+      InProcessOag.Result nodes = oag("node", "list", "-o", "json");
       assertThat(nodes.exit()).as(nodes.err()).isZero();
       JsonNode a1 = null;
       for (JsonNode n : new ObjectMapper().readTree(nodes.out())) {
@@ -160,7 +148,7 @@ class AgentCliIT {
     });
     String id = submit("task", "submit", "--", "true");
     await().atMost(WITHIN).untilAsserted(() -> {
-      Result events = oag("events");
+      InProcessOag.Result events = oag("events");
       assertThat(events.exit()).as(events.err()).isZero();
       assertThat(events.out()).contains("node.registered").contains(id).contains("task.succeeded");
     });

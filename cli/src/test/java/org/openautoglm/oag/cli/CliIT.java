@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openautoglm.oag.coordinator.MiniCluster;
-import picocli.CommandLine;
 
 /** `oag` commands against a real in-process 3-node cluster, as a user types them. */
 class CliIT {
@@ -22,7 +17,6 @@ class CliIT {
   static Path dir;
   static MiniCluster cluster;
 
-  record Result(int exit, String out, String err) {}
 
   @BeforeAll
   static void start() {
@@ -35,26 +29,20 @@ class CliIT {
     cluster.close();
   }
 
-  private static Result oag(String... args) {
-    CliContext ctx = new CliContext(Map.of("OAG_ADDR", cluster.addresses()), dir, "cli:it@test",
-        a -> NettyChannelBuilder.forTarget(a).usePlaintext().build());
-    CommandLine cl = Main.commandLine(ctx);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Result(cl.execute(args), out.toString(), err.toString());
+  private static InProcessOag.Result oag(String... args) {
+    return InProcessOag.run(cluster.addresses(), dir, "cli:it@test", args);
   }
+
 
   @Test
   void submitThenListShowsTheTaskAsJson() throws Exception {
-    Result submit = oag("task", "submit", "--name", "sleeper", "--cpu", "0.5", "--memory", "256Mi",
+    InProcessOag.Result submit = oag("task", "submit", "--name", "sleeper", "--cpu", "0.5", "--memory", "256Mi",
         "--", "sleep", "100");
     assertThat(submit.exit()).as(submit.err()).isZero();
     String id = submit.out().strip();
     assertThat(id).matches("t[0-9]+");
 
-    Result list = oag("task", "list", "-o", "json");
+    InProcessOag.Result list = oag("task", "list", "-o", "json");
     assertThat(list.exit()).as(list.err()).isZero();
     JsonNode tasks = new ObjectMapper().readTree(list.out());
     JsonNode task = null;
@@ -69,20 +57,20 @@ class CliIT {
     assertThat(task.get("command").asText()).isEqualTo("sleep");
     assertThat(task.get("memoryMiB").asLong()).isEqualTo(256);
 
-    Result stop = oag("task", "stop", id);
+    InProcessOag.Result stop = oag("task", "stop", id);
     assertThat(stop.exit()).as(stop.err()).isZero();
-    Result get = oag("task", "get", id, "-o", "json");
+    InProcessOag.Result get = oag("task", "get", id, "-o", "json");
     assertThat(new ObjectMapper().readTree(get.out()).get("state").asText()).isEqualTo("STOPPED");
   }
 
   @Test
   void badInputExitsTwoWithOneLineAndNoStackTrace() {
-    Result r = oag("task", "submit", "--cpu", "-1", "--", "sleep", "1");
+    InProcessOag.Result r = oag("task", "submit", "--cpu", "-1", "--", "sleep", "1");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err().strip().lines()).hasSize(1);
     assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
 
-    Result missing = oag("task", "get", "t424242");
+    InProcessOag.Result missing = oag("task", "get", "t424242");
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err().strip().lines()).hasSize(1);
   }
@@ -91,7 +79,7 @@ class CliIT {
   void clusterStatusShowsEveryMemberWithEqualDigests() throws Exception {
     oag("task", "submit", "--", "true");
     cluster.awaitConverged();
-    Result status = oag("cluster", "status", "-o", "json");
+    InProcessOag.Result status = oag("cluster", "status", "-o", "json");
     assertThat(status.exit()).as(status.err()).isZero();
     JsonNode s = new ObjectMapper().readTree(status.out());
     assertThat(s.get("leader").asText()).matches("c[123]");
