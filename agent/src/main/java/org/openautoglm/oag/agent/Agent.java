@@ -99,7 +99,7 @@ public final class Agent implements AutoCloseable {
     this.reconciler = new Reconciler(node, config.dataDir(), new ProcessLauncher(proc),
         SupervisorOptions.defaults().withSampler(sampler), new Fencing(),
         config.defaultStopGrace(), stopper, this::stepSoon);
-    this.logs = new LogStreamer(aux, config.logPoll(), reconciler::output, FileLogReader.OPENER);
+    this.logs = new LogStreamer(aux, config.logPoll(), reconciler, FileLogReader.OPENER);
     HeartbeatSource reports = new HeartbeatSource(new HostSampler(proc));
     this.link = new CoordinatorLink(linkSettings, registration(), new Handler(reports),
         deadline -> {

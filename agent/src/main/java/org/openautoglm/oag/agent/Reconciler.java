@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import org.openautoglm.oag.agent.lease.AllocationLease;
+import org.openautoglm.oag.agent.session.LogStreamer;
 import org.openautoglm.oag.agent.lease.Leases;
 import org.openautoglm.oag.agent.supervisor.Allocation;
 import org.openautoglm.oag.agent.supervisor.AllocationDir;
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * an allocation of the same id is touched; an allocation whose record cannot be written is
  * not started and the next step tries again.
  */
-final class Reconciler {
+final class Reconciler implements LogStreamer.OutputFiles {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
   /** One allocation as of the last step. */
@@ -193,14 +194,37 @@ final class Reconciler {
     return published;
   }
 
-  /** The allocation's output file, while the agent knows the allocation. */
-  Optional<Path> output(String allocationId, boolean stderr) {
+  /**
+   * The allocation's output file: of one the agent supervises, or of one it has forgotten
+   * (ended) whose folder is still on disk, so `oag task logs` works after a task ended.
+   */
+  @Override
+  public Optional<Path> output(String allocationId, boolean stderr) {
     for (Tracked t : published) {
       if (t.allocation().allocationId().equals(allocationId)) {
         return Optional.of(stderr ? t.dir().stderrFile() : t.dir().stdoutFile());
       }
     }
-    return Optional.empty();
+    if (!DesiredAllocations.singleSegment(allocationId)) {
+      return Optional.empty();
+    }
+    try {
+      return AllocationDir.open(data, allocationId)
+          .map(dir -> stderr ? dir.stderrFile() : dir.stdoutFile());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Whether the allocation is supervised and not final, as of the last step. */
+  @Override
+  public boolean running(String allocationId) {
+    for (Tracked t : published) {
+      if (t.allocation().allocationId().equals(allocationId)) {
+        return !t.status().state().isFinal();
+      }
+    }
+    return false;
   }
 
   /** The longest stop grace of the allocations not yet final, as of the last step. */

@@ -372,6 +372,23 @@ class AgentTest {
   }
 
   @Test
+  void servesTheOutputOfAnAllocationItHasForgotten() throws Exception {
+    TestCoordinator c = coordinator();
+    agent(builder(c));
+    await().atMost(WITHIN).until(() -> !c.hellos.isEmpty());
+    c.sendDesired(1, 2, alloc("done", 1, DesiredState.RUN, "sh", "-c", "echo finished"));
+    awaitState(c, "done", AllocationState.EXITED);
+    c.sendDesired(1, 3, new DesiredAllocation[0]);
+    await().atMost(WITHIN).until(() -> c.lastHeartbeat().map(h -> h.getAllocationsCount() == 0).orElse(false));
+
+    c.sendLogRequest(LogRequest.newBuilder().setRequestId(6).setAllocationId("done").setTailBytes(100)
+        .setFollow(true));
+    await().atMost(WITHIN).until(() -> c.logs(6).stream().anyMatch(LogData::getEnd));
+    assertThat(c.logText(6)).isEqualTo("finished\n");
+    assertThat(c.logs(6).get(c.logs(6).size() - 1).getError()).isEmpty();
+  }
+
+  @Test
   void closeLeavesProcessesRunningByDefaultAndEndsTheStream() throws Exception {
     TestCoordinator c = coordinator();
     Agent agent = Agent.start(builder(c).stopTasksOnExit(false).build());

@@ -193,7 +193,8 @@ final class TaskCommand {
     @Override
     public Integer call() {
       try (CoordinatorClient c = client.connect()) {
-        Task t = c.get(id, stale ? ReadConsistency.STALE : ReadConsistency.LINEARIZABLE);
+        // The leader answers, with live CPU/RSS; --stale lets any node answer, without them.
+        Task t = stale ? c.get(id, ReadConsistency.STALE) : c.getLive(id);
         Output out = new Output(spec.commandLine().getOut());
         if (output.json()) {
           out.json(Output.taskJson(t));

@@ -82,6 +82,12 @@ public interface CoordinatorClient extends AutoCloseable {
 
   Task get(String taskId, ReadConsistency consistency);
 
+  /**
+   * The task as the leader knows it, with its allocation's live metrics (CPU, RSS, GPU), which
+   * only the leader holds; linearizable.
+   */
+  Task getLive(String taskId);
+
   /** One page; pass "" (or null) for the first, then the previous page's token. */
   TaskPage list(TaskQuery query, String pageToken);
 

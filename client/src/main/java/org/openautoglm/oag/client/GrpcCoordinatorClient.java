@@ -89,6 +89,14 @@ final class GrpcCoordinatorClient implements CoordinatorClient {
   }
 
   @Override
+  public Task getLive(String taskId) {
+    GetTaskRequest req = GetTaskRequest.newBuilder().setTaskId(requireId(taskId)).setLive(true).build();
+    // Leader only: a follower's not-leader answer is followed as for a write.
+    return loop.run("Get", null, (ch, deadline, tracer) ->
+        prepare(TaskServiceGrpc.newBlockingStub(ch), deadline, tracer).get(req).getTask());
+  }
+
+  @Override
   public TaskPage list(TaskQuery query, String pageToken) {
     var req = Objects.requireNonNull(query, "query").toRequest(pageToken);
     ListTasksReply reply = loop.run("List", null, (ch, deadline, tracer) ->

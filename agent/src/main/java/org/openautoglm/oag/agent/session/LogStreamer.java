@@ -40,10 +40,15 @@ public final class LogStreamer implements AutoCloseable {
   static final int MAX_REQUESTS = 64;
 
   /** Where an allocation's output is. */
-  @FunctionalInterface
   public interface OutputFiles {
-    /** The output file of an allocation the agent knows, or empty when it knows none by that id. */
+    /**
+     * The output file of an allocation this host has (running, or ended and kept on disk), or
+     * empty when it has none by that id.
+     */
     Optional<Path> output(String allocationId, boolean stderr);
+
+    /** Whether the allocation may still write output (a follow ends at the end of one that may not). */
+    boolean running(String allocationId);
   }
 
   private final class Request {
@@ -67,10 +72,6 @@ public final class LogStreamer implements AutoCloseable {
         finish(null, false);
         return;
       }
-      if (files.output(request.getAllocationId(), request.getStderr()).isEmpty()) {
-        finish(null, true);
-        return;
-      }
       byte[] buffer = new byte[CHUNK];
       for (int i = 0; i < CHUNKS_PER_POLL && sink.isReady(); i++) {
         int n;
@@ -81,7 +82,7 @@ public final class LogStreamer implements AutoCloseable {
           return;
         }
         if (n == 0) {
-          if (!request.getFollow()) {
+          if (!request.getFollow() || !files.running(request.getAllocationId())) {
             finish(null, true);
           }
           return;

@@ -184,6 +184,10 @@ final class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
           id.isEmpty() ? "must not be empty" : "malformed task id '" + abbreviate(id) + "'")));
       return;
     }
+    if (request.getLive() && !raft.isLeader()) {
+      out.onError(ApiErrors.toStatus(raft.notLeader()));
+      return;
+    }
     Replies.send(read(request.getConsistency(), () -> raft.store().task(id)
         .map(t -> TaskReply.newBuilder().setTask(ApiMapper.toApi(t, fleet)).build())
         .orElseThrow(() -> new CoordinatorException.NotFound("task " + id + " not found"))), out);

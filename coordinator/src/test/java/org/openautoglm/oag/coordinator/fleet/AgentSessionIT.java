@@ -15,6 +15,7 @@ import org.openautoglm.oag.agent.v1.AllocationState;
 import org.openautoglm.oag.agent.v1.AllocationStatus;
 import org.openautoglm.oag.agent.v1.DesiredAllocation;
 import org.openautoglm.oag.agent.v1.DesiredState;
+import org.openautoglm.oag.agent.v1.ProcessMetrics;
 import org.openautoglm.oag.api.v1.GetTaskRequest;
 import org.openautoglm.oag.api.v1.RequestMeta;
 import org.openautoglm.oag.api.v1.Task;
@@ -160,6 +161,30 @@ class AgentSessionIT {
       assertThat(t.getState()).isEqualTo(TaskState.RUNNING);
       assertThat(t.getAllocation().getPid()).isEqualTo(99);
     });
+  }
+
+  @Test
+  void liveMetricsComeFromTheLeaderAndAFollowerSendsALiveReadThere() {
+    int leader = cluster.awaitLeader();
+    int follower = (leader + 1) % 3;
+    agent = new TestAgent("n5", "boot-1");
+    agent.register(cluster.channel(leader), 4000, 8192);
+    agent.connect(cluster.channel(leader), List.of());
+    Task task = submit(leader, "measured");
+    DesiredAllocation a = awaitDesired(task.getId(), DesiredState.RUN);
+    AllocationStatus running = observed(a, AllocationState.RUNNING, 1234).toBuilder()
+        .setMetrics(ProcessMetrics.newBuilder().setCpuPercent(42.5).setRssMib(300)).build();
+    agent.heartbeat(List.of(running));
+
+    GetTaskRequest live = GetTaskRequest.newBuilder().setTaskId(task.getId()).setLive(true).build();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      Task t = Requests.tasks(cluster.channel(leader)).get(live).getTask();
+      assertThat(t.getAllocation().getMetrics().getCpuPercent()).isEqualTo(42.5);
+      assertThat(t.getAllocation().getMetrics().getRssMib()).isEqualTo(300);
+    });
+    assertThat(Requests.code(() -> Requests.tasks(cluster.channel(follower)).get(live)))
+        .isEqualTo("UNAVAILABLE");
+    assertThat(get(follower, task.getId()).getAllocation().hasMetrics()).isFalse();
   }
 
   @Test
