@@ -342,8 +342,8 @@ final class Reconciler implements LogStreamer.OutputFiles {
       return;
     }
     for (DesiredAllocation d : desired.values()) {
-      if (!entries.containsKey(d.getAllocationId()) && d.getDesired() != DesiredState.STOP) {
-        start(d);
+      if (!entries.containsKey(d.getAllocationId())) {
+        start(d);   // one to stop is recorded and ends KILLED without running, so the stop is reported
       }
     }
   }
@@ -353,7 +353,7 @@ final class Reconciler implements LogStreamer.OutputFiles {
     AllocationLease lease = null;
     AllocationSupervisor s;
     try {
-      if (d.getExclusive()) {
+      if (d.getExclusive() && d.getDesired() != DesiredState.STOP) {
         fencing.ensureKeeper();
         lease = new AllocationLease(leases, a.allocationId());
         OptionalLong deadline = fencing.leaseDeadlineNanos();
@@ -371,6 +371,8 @@ final class Reconciler implements LogStreamer.OutputFiles {
     }
     if (d.getDesired() == DesiredState.PAUSE) {
       s.pause();
+    } else if (d.getDesired() == DesiredState.STOP) {
+      s.stop(DesiredAllocations.grace(d, defaultGrace));
     }
     if (lease != null) {
       activeLeases.put(a.allocationId(), lease);

@@ -372,6 +372,18 @@ class AgentTest {
   }
 
   @Test
+  void anAllocationStoppedBeforeItStartedIsReportedKilledWithoutRunning() throws Exception {
+    TestCoordinator c = coordinator();
+    agent(builder(c));
+    await().atMost(WITHIN).until(() -> !c.hellos.isEmpty());
+    c.sendDesired(1, 2, alloc("never", 1, DesiredState.STOP, "sleep", "60"));
+
+    AllocationStatus killed = awaitState(c, "never", AllocationState.KILLED);
+    assertThat(killed.getPid()).isZero();
+    assertThat(Files.exists(data.resolve("allocations/never/pid"))).isFalse();
+  }
+
+  @Test
   void servesTheOutputOfAnAllocationItHasForgotten() throws Exception {
     TestCoordinator c = coordinator();
     agent(builder(c));
