@@ -93,7 +93,7 @@ public record AgentConfig(String nodeId, Path dataDir, List<String> coordinators
     private Duration supervisionStep = Duration.ofMillis(100);
     private Duration reconnectMin = Duration.ofMillis(100);
     /** Two seconds: about an election, so a failover is retried a few times while it happens. */
-    private Duration reconnectMax = Duration.ofSeconds(2);
+    private Duration reconnectMax = Duration.ofSeconds(1);
     /** Ten heartbeats: a leader that acks nothing for that long is gone or deposed. */
     private Duration sessionIdleTimeout = Duration.ofSeconds(5);
     private Duration defaultStopGrace = Duration.ofSeconds(10);

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -113,6 +114,7 @@ class LocalClusterIT {
     ProcessHandle leaderProcess = ProcessHandle.of(pid).orElseThrow();
     assertTrue(leaderProcess.destroyForcibly(), "SIGKILL to " + leader + " (pid " + pid + ")");
     long killed = System.nanoTime();
+    CompletableFuture<Long> heard = agentsHeardByTheNewLeader(leader, killed);
     leaderProcess.onExit().get(10, TimeUnit.SECONDS);
 
     // The client that was already running (warm channels to every member) must get through.
@@ -122,14 +124,9 @@ class LocalClusterIT {
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertTrue(ms <= 3_000, "first write after the leader's death took " + ms + " ms");
 
-    // Both agents have a session with, and were heard by, the new leader.
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
-        .until(() -> {
-          List<Node> nodes = client.listNodes();
-          return nodes.size() == AGENTS
-              && nodes.stream().allMatch(n -> n.getConnected() && n.getLastHeartbeatAgeMs() >= 0);
-        });
-    long heardMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+    long heardMs = heard.get(15, TimeUnit.SECONDS);
+    System.out.printf("LocalClusterIT: the first write after the kill took %d ms; both agents heard by the "
+        + "new leader %d ms after it%n", ms, heardMs);
     assertTrue(heardMs <= 3_000, "agents heartbeat the new leader " + heardMs + " ms after the kill");
 
     for (String id : acknowledged) {
@@ -145,6 +142,27 @@ class LocalClusterIT {
     }
     String newLeader = client.clusterStatus().getLeader();
     assertFalse(newLeader.isEmpty() || newLeader.equals(leader), "new leader: " + newLeader);
+  }
+
+  /**
+   * Completes with the milliseconds from {@code killed} until a new leader (not {@code dead})
+   * has a session with both agents and has heard from each; polled on a client of its own so
+   * the writer's measurement is not disturbed.
+   */
+  private static CompletableFuture<Long> agentsHeardByTheNewLeader(String dead, long killed) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (CoordinatorClient watcher = CoordinatorClient.connect(ClientConfig.builder(ADDRESSES)
+          .backoff(Duration.ofMillis(20), Duration.ofMillis(100)).build())) {
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+            .until(() -> {
+              List<Node> nodes = watcher.listNodes();
+              return nodes.size() == AGENTS
+                  && nodes.stream().allMatch(n -> n.getConnected() && n.getLastHeartbeatAgeMs() >= 0)
+                  && !watcher.clusterStatus().getLeader().equals(dead);
+            });
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+      }
+    });
   }
 
   private static int script(String action) throws IOException, InterruptedException {

@@ -42,7 +42,7 @@ public final class FleetController implements LeaderService, AutoCloseable {
       return t;
     });
     Fleet fleet = new Fleet(System::nanoTime);
-    this.relay = new SessionRelay(raft);
+    this.relay = new SessionRelay(raft, executor);
     TransitionBatcher transitions = new TransitionBatcher(raft::store, proposer, executor, System::nanoTime);
     FirstFitPlacer placer = new FirstFitPlacer(raft, proposer, fleet::connected, executor);
     LogRouter logs = new LogRouter(new LogRouter.FleetSource() {
