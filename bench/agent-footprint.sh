@@ -39,11 +39,11 @@ trap cleanup EXIT
 "$ROOT/deploy/local-cluster.sh" start --agents 1 --data "$DATA"
 AGENT=$(cat "$DATA/a1.pid")
 for ((i = 1; i <= TASKS; i++)); do
-  "$OAG" task submit --name "footprint-$i" --fencing available -- sleep 3600 >/dev/null
+  "$OAG" task submit --name "footprint-$i" -- sleep 3600 >/dev/null
 done
 deadline=$((SECONDS + 180))
 while :; do
-  running=$("$OAG" task list --state RUNNING --limit 1000 -o json | grep -o '"id"' | wc -l)
+  running=$("$OAG" task list --state RUNNING --limit 1000 -o json | { grep -o '"id"' || true; } | wc -l)
   ((running >= TASKS)) && break
   ((SECONDS < deadline)) || { echo "$0: only $running of $TASKS tasks running after 180 s" >&2; exit 1; }
   sleep 1
@@ -65,19 +65,23 @@ tcp_bytes() {
     END { printf "%d %d\n", sent, recv }'
 }
 
-cpus=() ; rss=() ; up=() ; down=()
+KEEPER=$(awk '{print $1}' "$DATA/a1/keeper.pid" 2>/dev/null || true)
+[[ -n "$KEEPER" && -r /proc/$KEEPER/stat ]] || KEEPER=""
+cpus=() ; kcpus=() ; rss=() ; up=() ; down=()
 for ((r = 1; r <= ROUNDS; r++)); do
-  c0=$(cpu_ticks "$AGENT"); read -r s0 v0 < <(tcp_bytes "$AGENT"); t0=$(date +%s.%N)
+  c0=$(cpu_ticks "$AGENT"); k0=$([[ -n "$KEEPER" ]] && cpu_ticks "$KEEPER" || echo 0)
+  read -r s0 v0 < <(tcp_bytes "$AGENT"); t0=$(date +%s.%N)
   sleep "$WINDOW"
-  c1=$(cpu_ticks "$AGENT"); read -r s1 v1 < <(tcp_bytes "$AGENT"); t1=$(date +%s.%N)
+  c1=$(cpu_ticks "$AGENT"); k1=$([[ -n "$KEEPER" ]] && cpu_ticks "$KEEPER" || echo 0)
+  read -r s1 v1 < <(tcp_bytes "$AGENT"); t1=$(date +%s.%N)
   secs=$(echo "$t1 - $t0" | bc -l)
   cpus+=("$(echo "scale=2; 100 * ($c1 - $c0) / $ticks / $secs" | bc -l)")
+  kcpus+=("$(echo "scale=2; 100 * ($k1 - $k0) / $ticks / $secs" | bc -l)")
   up+=("$(echo "scale=0; ($s1 - $s0) / $secs" | bc -l)")
   down+=("$(echo "scale=0; ($v1 - $v0) / $secs" | bc -l)")
   rss+=("$(( $(rss_kib "$AGENT") / 1024 ))")
-  echo "window $r: agent cpu ${cpus[-1]}% of a core, rss ${rss[-1]} MiB, sent ${up[-1]} B/s, received ${down[-1]} B/s"
+  echo "window $r: agent cpu ${cpus[-1]}% of a core (keeper ${kcpus[-1]}%), rss ${rss[-1]} MiB, sent ${up[-1]} B/s, received ${down[-1]} B/s"
 done
-KEEPER=$(cat "$DATA/a1/keeper.pid" 2>/dev/null | awk '{print $1}' || true)
 keeper_rss="-"
 if [[ -n "$KEEPER" && -r /proc/$KEEPER/status ]]; then
   keeper_rss="$(( $(rss_kib "$KEEPER") / 1024 )) MiB"
@@ -88,7 +92,7 @@ report=$(cat <<TXT
 agent footprint: $TASKS running tasks, median of $ROUNDS windows of $WINDOW s
 agent CPU             $(median "${cpus[@]}") % of one core   (windows: ${cpus[*]})
 agent RSS             $(median "${rss[@]}") MiB              (windows: ${rss[*]})
-keeper RSS            $keeper_rss (started when an exclusive task first runs; these tasks are available)
+keeper CPU, RSS       $(median "${kcpus[@]}") % of one core, $keeper_rss (it guards the tasks' leases: they are exclusive, the default)
 session bytes/s       sent $(median "${up[@]}"), received $(median "${down[@]}")   (heartbeat every 500 ms)
 TXT
 )
