@@ -18,6 +18,7 @@ import org.openautoglm.oag.coordinator.api.ApiErrors;
 import org.openautoglm.oag.coordinator.state.CommandValidator;
 import org.openautoglm.oag.state.v1.CapacityRecord;
 import org.openautoglm.oag.state.v1.GpuRecord;
+import org.openautoglm.oag.state.v1.NodeStatus;
 
 /**
  * gRPC AgentService. On the leader, Register replicates the node (idempotent per boot id) and
@@ -47,6 +48,12 @@ final class AgentEndpoint extends AgentServiceGrpc.AgentServiceImplBase {
       return;
     }
     long term = ctx.raft().term();
+    if (alreadyRegistered(ctx, command.getRegisterNode())) {
+      // A reconnect of the same agent process: nothing to replicate (and no log entry per
+      // agent when a whole fleet reconnects after a failover).
+      reply(ctx, term, out);
+      return;
+    }
     controller.proposer().propose(command)
         .orTimeout(10, TimeUnit.SECONDS)
         .whenComplete((result, error) -> {
@@ -55,15 +62,30 @@ final class AgentEndpoint extends AgentServiceGrpc.AgentServiceImplBase {
           } else if (result.getCode() != CommandResult.Code.OK) {
             out.onError(ApiErrors.toStatus(refusal(result)));
           } else {
-            out.onNext(RegisterReply.newBuilder()
-                .setTerm(term)
-                .setLeaseMs(ctx.settings().lease().toMillis())
-                .setHeartbeatMs(ctx.settings().heartbeat().toMillis())
-                .build());
-            out.onCompleted();
-            ctx.placer().poke();
+            reply(ctx, term, out);
           }
         });
+  }
+
+  private static void reply(FleetContext ctx, long term, StreamObserver<RegisterReply> out) {
+    out.onNext(RegisterReply.newBuilder()
+        .setTerm(term)
+        .setLeaseMs(ctx.settings().lease().toMillis())
+        .setHeartbeatMs(ctx.settings().heartbeat().toMillis())
+        .build());
+    out.onCompleted();
+    ctx.placer().poke();
+  }
+
+  /** Whether the store (so the log) already holds exactly this registration, node UP. */
+  private static boolean alreadyRegistered(FleetContext ctx, RegisterNode r) {
+    return ctx.store().node(r.getNodeId())
+        .filter(n -> n.getStatus() == NodeStatus.UP
+            && n.getBootId().equals(r.getBootId())
+            && n.getAddress().equals(r.getAddress())
+            && n.getCapacity().equals(r.getCapacity())
+            && n.getLabelsMap().equals(r.getLabelsMap()))
+        .isPresent();
   }
 
   @Override

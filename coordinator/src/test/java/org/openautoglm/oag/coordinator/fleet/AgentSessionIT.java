@@ -188,6 +188,23 @@ class AgentSessionIT {
   }
 
   @Test
+  void registeringAgainFromTheSameAgentAddsNothingToTheLog() {
+    int leader = cluster.awaitLeader();
+    agent = new TestAgent("n6", "boot-1");
+    agent.register(cluster.channel(leader), 1000, 1024);
+    long applied = cluster.awaitConverged();
+    agent.register(cluster.channel(leader), 1000, 1024);
+    agent.register(cluster.channel((leader + 1) % 3), 1000, 1024);   // relayed
+    assertThat(cluster.awaitConverged()).isEqualTo(applied);
+
+    try (TestAgent restarted = new TestAgent("n6", "boot-2")) {
+      restarted.register(cluster.channel(leader), 1000, 1024);
+      assertThat(cluster.awaitConverged()).isGreaterThan(applied);
+      assertThat(cluster.node(leader).raft().store().node("n6").orElseThrow().getBootId()).isEqualTo("boot-2");
+    }
+  }
+
+  @Test
   void aHelloFromAnUnregisteredNodeIsRefused() {
     int leader = cluster.awaitLeader();
     agent = new TestAgent("ghost", "boot-1");
