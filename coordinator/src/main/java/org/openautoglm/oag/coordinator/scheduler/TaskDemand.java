@@ -1,0 +1,31 @@
+package org.openautoglm.oag.coordinator.scheduler;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A pending task as the scheduler sees it. Immutable.
+ *
+ * @param order FIFO position within a priority (the task's sequence number)
+ * @param avoid nodes this task must not be placed on (it failed there)
+ */
+public record TaskDemand(String id, long order, int priority, Resources request,
+    List<Constraint> constraints, Strategy strategy, Set<String> avoid) {
+
+  /** Where among the nodes that fit a task goes. */
+  public enum Strategy {
+    /** The fullest node that fits: keeps whole nodes free for large tasks. */
+    BINPACK,
+    /** The emptiest node: spreads load and failure. */
+    SPREAD
+  }
+
+  public TaskDemand {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(strategy, "strategy");
+    constraints = List.copyOf(constraints);
+    avoid = Set.copyOf(avoid);
+  }
+}
