@@ -4,7 +4,7 @@ import org.openautoglm.oag.coordinator.raft.RaftNode;
 import org.openautoglm.oag.coordinator.state.StateStore;
 
 /** The parts an agent session works with, wired once by {@link FleetController}. */
-record FleetContext(RaftNode raft, Fleet fleet, TransitionBatcher transitions, FirstFitPlacer placer,
+record FleetContext(RaftNode raft, Fleet fleet, TransitionBatcher transitions, PlacementLoop placer,
     LogRouter logs, FleetSettings settings) {
 
   /** The current store (a checkpoint install replaces it). */

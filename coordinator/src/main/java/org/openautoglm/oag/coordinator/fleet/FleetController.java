@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's side of its agents: the AgentService endpoint, the in-memory {@link Fleet},
- * transitions into the log, first-fit placement and log routing. Sessions are served while
+ * transitions into the log, placement (the scheduler) and log routing. Sessions are served while
  * this node is a ready leader; on step-down every session is ended (agents reconnect to the
  * new leader, or through a follower's relay) and the in-memory table is dropped.
  *
@@ -44,7 +44,7 @@ public final class FleetController implements LeaderService, AutoCloseable {
     Fleet fleet = new Fleet(System::nanoTime);
     this.relay = new SessionRelay(raft, executor);
     TransitionBatcher transitions = new TransitionBatcher(raft::store, proposer, executor, System::nanoTime);
-    FirstFitPlacer placer = new FirstFitPlacer(raft, proposer, fleet::connected, executor);
+    PlacementLoop placer = new PlacementLoop(raft, proposer, fleet, executor);
     LogRouter logs = new LogRouter(new LogRouter.FleetSource() {
       @Override
       public boolean leads() {

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.openautoglm.oag.command.v1.CommandResult;
 import org.openautoglm.oag.command.v1.PlaceTasks;
 import org.openautoglm.oag.command.v1.Placement;
+import org.openautoglm.oag.command.v1.WaitReason;
 import org.openautoglm.oag.coordinator.state.CommandValidator.Violation;
 import org.openautoglm.oag.state.v1.AllocationRecord;
 import org.openautoglm.oag.state.v1.AllocationStatus;
@@ -33,6 +34,10 @@ import org.openautoglm.oag.state.v1.TaskStatus;
  * previous generation + 1, 1 for the first) ASSIGNED to the node and becomes
  * SCHEDULED. The result is OK, its message counting what was placed and
  * naming why each skipped placement was skipped.
+ *
+ * <p>A wait reason (a task the scheduler could place nowhere) becomes the
+ * task's message, if the task is still PENDING at the version decided on and
+ * the message differs; a changed reason is also an event ({@code task.waiting}).
  */
 final class PlaceTasksApplier implements CommandApplier<PlaceTasks> {
 
@@ -42,6 +47,15 @@ final class PlaceTasksApplier implements CommandApplier<PlaceTasks> {
   public Optional<Violation> validate(PlaceTasks body) {
     if (body.getPlacementsCount() > MAX_PLACEMENTS) {
       return Violation.of("placements", body.getPlacementsCount() + " entries, at most " + MAX_PLACEMENTS);
+    }
+    if (body.getWaitingCount() > MAX_PLACEMENTS) {
+      return Violation.of("waiting", body.getWaitingCount() + " entries, at most " + MAX_PLACEMENTS);
+    }
+    for (int i = 0; i < body.getWaitingCount(); i++) {
+      if (Keys.seqOfTaskId(body.getWaiting(i).getTaskId()) < 0) {
+        return Violation.of("waiting[" + i + "].task_id", "malformed task id '"
+            + body.getWaiting(i).getTaskId() + "'");
+      }
     }
     for (int i = 0; i < body.getPlacementsCount(); i++) {
       Placement p = body.getPlacements(i);
@@ -68,9 +82,32 @@ final class PlaceTasksApplier implements CommandApplier<PlaceTasks> {
         placed++;
       }
     }
+    int waiting = 0;
+    for (WaitReason w : body.getWaitingList()) {
+      waiting += recordWait(ws, w) ? 1 : 0;
+    }
     String message = "placed " + placed
-        + (skipped.isEmpty() ? "" : ", skipped " + skipped.size() + ": " + String.join("; ", skipped));
+        + (skipped.isEmpty() ? "" : ", skipped " + skipped.size() + ": " + String.join("; ", skipped))
+        + (waiting == 0 ? "" : ", " + waiting + " wait reasons recorded");
     return Results.ok(message);
+  }
+
+  /** Records why a task waits; whether it changed anything. */
+  private static boolean recordWait(WorkingSet ws, WaitReason w) {
+    long seq = Keys.seqOfTaskId(w.getTaskId());
+    TaskRecord task = ws.task(seq);
+    if (task == null || task.getStatus() != TaskStatus.PENDING || task.getVersion() != w.getExpectedVersion()
+        || task.getMessage().equals(w.getReason())) {
+      return false;
+    }
+    TaskRecord waiting = task.toBuilder()
+        .setMessage(w.getReason())
+        .setUpdatedAtMs(ws.timeMs())
+        .setVersion(ws.index())
+        .build();
+    ws.putTask(seq, waiting);
+    ws.emit(Events.of(waiting, "task.waiting", w.getReason()));
+    return true;
   }
 
   /** Places one task; empty when placed, else why not. */

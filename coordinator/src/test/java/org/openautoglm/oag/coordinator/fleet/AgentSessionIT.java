@@ -16,8 +16,10 @@ import org.openautoglm.oag.agent.v1.AllocationStatus;
 import org.openautoglm.oag.agent.v1.DesiredAllocation;
 import org.openautoglm.oag.agent.v1.DesiredState;
 import org.openautoglm.oag.agent.v1.ProcessMetrics;
+import org.openautoglm.oag.api.v1.CreateTaskRequest;
 import org.openautoglm.oag.api.v1.GetTaskRequest;
 import org.openautoglm.oag.api.v1.RequestMeta;
+import org.openautoglm.oag.api.v1.Resources;
 import org.openautoglm.oag.api.v1.Task;
 import org.openautoglm.oag.api.v1.TaskActionRequest;
 import org.openautoglm.oag.api.v1.TaskState;
@@ -201,6 +203,37 @@ class AgentSessionIT {
       restarted.register(cluster.channel(leader), 1000, 1024);
       assertThat(cluster.awaitConverged()).isGreaterThan(applied);
       assertThat(cluster.node(leader).raft().store().node("n6").orElseThrow().getBootId()).isEqualTo("boot-2");
+    }
+  }
+
+  @Test
+  void aTaskThatFitsNowhereWaitsWithTheReasonAndIsPlacedWhenANodeWithRoomConnects() {
+    int leader = cluster.awaitLeader();
+    agent = new TestAgent("small", "boot-1");
+    agent.register(cluster.channel(leader), 4000, 1024);
+    agent.connect(cluster.channel(leader), List.of());
+    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node(leader).fleet().connected("small"));
+    CreateTaskRequest big = Requests.submit("it", "big", "big").toBuilder()
+        .setSpec(Requests.submit("it", "big", "big").getSpec().toBuilder()
+            .setResources(Resources.newBuilder().setCpuMillis(500).setMemoryMib(4096)))
+        .build();
+    Task task = Requests.tasks(cluster.channel(leader)).submit(big).getTask();
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      Task t = get(leader, task.getId());
+      assertThat(t.getState()).isEqualTo(TaskState.PENDING);
+      assertThat(t.getMessage())
+          .isEqualTo("insufficient memory: need 4096 MiB, largest free 1024 MiB on 1 eligible node");
+    });
+
+    try (TestAgent large = new TestAgent("large", "boot-1")) {
+      large.register(cluster.channel(leader), 4000, 8192);
+      large.connect(cluster.channel(leader), List.of());
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        Task t = get(leader, task.getId());
+        assertThat(t.getState()).isEqualTo(TaskState.SCHEDULED);
+        assertThat(t.getNode()).isEqualTo("large");
+      });
     }
   }
 

@@ -25,6 +25,7 @@ import org.openautoglm.oag.command.v1.CommandResult;
 import org.openautoglm.oag.command.v1.CommandResult.Code;
 import org.openautoglm.oag.command.v1.PlaceTasks;
 import org.openautoglm.oag.command.v1.Placement;
+import org.openautoglm.oag.command.v1.WaitReason;
 import org.openautoglm.oag.state.v1.AllocationRecord;
 import org.openautoglm.oag.state.v1.AllocationStatus;
 import org.openautoglm.oag.state.v1.EventRecord;
@@ -93,6 +94,36 @@ class PlaceTasksApplierTest {
     assertEquals(List.of("allocation.assigned", "task.scheduled"), events.stream().map(EventRecord::getType).toList());
     assertEquals(t1.getId() + ".1", events.get(1).getAllocationId());
     assertEquals("n1", events.get(1).getNode());
+  }
+
+  @Test
+  void aWaitReasonBecomesThePendingTasksMessageOnceAndOnlyAtTheVersionDecidedOn() throws IOException {
+    TaskRecord t = submitted("big");
+    String why = "insufficient memory: need 4096 MiB, largest free 2048 MiB on 1 eligible node";
+    WaitReason reason = WaitReason.newBuilder().setTaskId(t.getId()).setExpectedVersion(t.getVersion())
+        .setReason(why).build();
+
+    CommandResult r = feed.one(1, waiting(reason));
+
+    assertEquals("placed 0, 1 wait reasons recorded", r.getMessage());
+    TaskRecord waiting = store.task(t.getId()).orElseThrow();
+    assertEquals(TaskStatus.PENDING, waiting.getStatus());
+    assertEquals(why, waiting.getMessage());
+    assertEquals(List.of("task.waiting"), store.events(feed.index - 1, -1, 10).stream()
+        .map(EventRecord::getType).toList());
+    long version = waiting.getVersion();
+
+    // The same reason again, or one decided on an older version, changes nothing.
+    assertEquals("placed 0", feed.one(1, waiting(reason.toBuilder().setExpectedVersion(version).build()))
+        .getMessage());
+    assertEquals("placed 0", feed.one(1, waiting(reason.toBuilder().setReason("other").build()))
+        .getMessage());
+    assertEquals(version, store.task(t.getId()).orElseThrow().getVersion());
+  }
+
+  private static org.openautoglm.oag.command.v1.Command waiting(WaitReason reason) {
+    org.openautoglm.oag.command.v1.Command c = place(1, 3_000);
+    return c.toBuilder().setPlaceTasks(c.getPlaceTasks().toBuilder().addWaiting(reason)).build();
   }
 
   @Test

@@ -1,0 +1,164 @@
+package org.openautoglm.oag.coordinator.fleet;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.openautoglm.oag.command.v1.Command;
+import org.openautoglm.oag.command.v1.PlaceTasks;
+import org.openautoglm.oag.command.v1.Placement;
+import org.openautoglm.oag.command.v1.WaitReason;
+import org.openautoglm.oag.coordinator.propose.Proposer;
+import org.openautoglm.oag.coordinator.raft.RaftNode;
+import org.openautoglm.oag.coordinator.scheduler.NodeSnapshot;
+import org.openautoglm.oag.coordinator.scheduler.Plan;
+import org.openautoglm.oag.coordinator.scheduler.Resources;
+import org.openautoglm.oag.coordinator.scheduler.Scheduler;
+import org.openautoglm.oag.coordinator.scheduler.TaskDemand;
+import org.openautoglm.oag.coordinator.state.NodeUsage;
+import org.openautoglm.oag.coordinator.state.StateStore;
+import org.openautoglm.oag.state.v1.NodeRecord;
+import org.openautoglm.oag.state.v1.NodeStatus;
+import org.openautoglm.oag.state.v1.TaskRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the {@link Scheduler} on the leader and proposes its plan: one PlaceTasks command with
+ * the placements and, for every task that fits nowhere, the reason it waits.
+ *
+ * <p>Event-driven: a pass runs when {@link #poke()}d (a task became pending, capacity was
+ * freed, a node registered or an agent connected), never on a timer; pokes during a pass
+ * coalesce into one more pass. A pass reads the replicated state into a snapshot (only nodes
+ * whose agent has a session with this leader count as up; live CPU comes from their latest
+ * heartbeat), decides with the pure {@link Scheduler#schedule} and proposes; apply re-checks
+ * every placement, so a decision made on a slightly old view is skipped, never applied wrongly.
+ */
+final class PlacementLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(PlacementLoop.class);
+  /** Tasks considered per pass; a full pass that placed something runs again. */
+  static final int PASS_LIMIT = 1000;
+
+  private final RaftNode raft;
+  private final Proposer proposer;
+  private final FleetView fleet;
+  private final Executor executor;
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final AtomicBoolean again = new AtomicBoolean();
+  private volatile boolean active;
+
+  PlacementLoop(RaftNode raft, Proposer proposer, FleetView fleet, Executor executor) {
+    this.raft = raft;
+    this.proposer = proposer;
+    this.fleet = fleet;
+    this.executor = executor;
+  }
+
+  void start() {
+    active = true;
+    poke();
+  }
+
+  void stop() {
+    active = false;
+  }
+
+  /** Asks for a pass soon; cheap, any thread. */
+  void poke() {
+    if (!active) {
+      return;
+    }
+    again.set(true);
+    if (scheduled.compareAndSet(false, true)) {
+      executor.execute(this::pass);
+    }
+  }
+
+  private void pass() {
+    again.set(false);
+    PlaceTasks plan;
+    boolean full;
+    try {
+      List<TaskRecord> pending = active && raft.isLeader() ? raft.store().pendingTasks(PASS_LIMIT) : List.of();
+      full = pending.size() >= PASS_LIMIT;
+      plan = pending.isEmpty() ? PlaceTasks.getDefaultInstance() : decide(raft.store(), pending);
+    } catch (RuntimeException e) {
+      LOG.warn("event=placement_pass_failed reason=\"{}\"", e.toString());
+      plan = PlaceTasks.getDefaultInstance();
+      full = false;
+    }
+    if (plan.getPlacementsCount() == 0 && plan.getWaitingCount() == 0) {
+      finish(false);
+      return;
+    }
+    Command command = Command.newBuilder().setHeader(FleetCommands.header()).setPlaceTasks(plan).build();
+    int count = plan.getPlacementsCount();
+    boolean more = full && count > 0;
+    proposer.propose(command).whenComplete((result, error) -> {
+      if (error != null) {
+        LOG.info("event=placement_not_applied placements={} reason=\"{}\"", count, error.toString());
+      } else {
+        LOG.debug("event=placements_applied placements={} result=\"{}\"", count, result.getMessage());
+      }
+      finish(error == null && more);
+    });
+  }
+
+  /** Ends a pass; runs another if poked meanwhile, or if more tasks wait than one pass takes. */
+  private void finish(boolean more) {
+    scheduled.set(false);
+    if (more || again.get()) {
+      poke();
+    }
+  }
+
+  /**
+   * The plan for {@code pending} on the store's nodes: placements, and wait reasons for the
+   * tasks whose recorded message does not already say why they wait (none while no node is
+   * registered at all).
+   */
+  private PlaceTasks decide(StateStore store, List<TaskRecord> pending) {
+    List<NodeSnapshot> nodes = new ArrayList<>();
+    for (NodeRecord node : store.nodes()) {
+      NodeUsage used = store.used(node.getId());
+      nodes.add(new NodeSnapshot(node.getId(),
+          node.getStatus() == NodeStatus.UP && fleet.connected(node.getId()), true,
+          new Resources(node.getCapacity().getCpuMillis(), node.getCapacity().getMemoryMib(),
+              node.getCapacity().getGpusCount()),
+          new Resources(used.cpuMillis(), used.memoryMib(), used.gpus()),
+          node.getLabelsMap(),
+          fleet.host(node.getId()).map(h -> h.getCpuPercent()).orElse(-1.0)));
+    }
+    Map<String, TaskRecord> byId = new HashMap<>();
+    List<TaskDemand> demands = new ArrayList<>();
+    for (int i = 0; i < pending.size(); i++) {
+      TaskRecord t = pending.get(i);
+      byId.put(t.getId(), t);
+      demands.add(new TaskDemand(t.getId(), i, t.getSpec().getPriority(),
+          new Resources(t.getSpec().getCpuMillis(), t.getSpec().getMemoryMib(), t.getSpec().getGpus()),
+          List.of(), TaskDemand.Strategy.BINPACK, Set.of()));
+    }
+    Plan plan = Scheduler.schedule(nodes, demands);
+    PlaceTasks.Builder command = PlaceTasks.newBuilder();
+    for (Plan.Placement p : plan.placements()) {
+      command.addPlacements(Placement.newBuilder().setTaskId(p.taskId()).setNode(p.node())
+          .setExpectedVersion(byId.get(p.taskId()).getVersion()));
+    }
+    if (nodes.isEmpty()) {
+      // No agent ever registered (a cluster used as a store, a benchmark): every task would
+      // wait for the same obvious reason, and recording it would double the log's writes.
+      return command.build();
+    }
+    plan.waiting().forEach((id, reason) -> {
+      TaskRecord t = byId.get(id);
+      if (!t.getMessage().equals(reason)) {
+        command.addWaiting(WaitReason.newBuilder().setTaskId(id).setExpectedVersion(t.getVersion())
+            .setReason(reason));
+      }
+    });
+    return command.build();
+  }
+}
