@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import org.openautoglm.oag.api.v1.ClusterStatus;
 import org.openautoglm.oag.api.v1.DesiredState;
 import org.openautoglm.oag.api.v1.Member;
+import org.openautoglm.oag.api.v1.PlacementStrategy;
 import org.openautoglm.oag.api.v1.Task;
 
 /**
@@ -92,6 +93,9 @@ final class Output {
     n.put("fencing", Units.fencingName(spec.getFencing()));
     n.set("thresholds", spec.hasThresholds() ? AllocationOutput.thresholdsJson(spec.getThresholds()) : null);
     n.put("stopGraceMs", spec.getStopGraceMs() == 0 ? null : spec.getStopGraceMs());
+    ArrayNode constraints = n.putArray("constraints");
+    spec.getConstraintsList().forEach(constraints::add);
+    n.put("placement", spec.getPlacement() == PlacementStrategy.PLACEMENT_SPREAD ? "spread" : "binpack");
     n.set("allocation", t.hasAllocation() ? AllocationOutput.json(t.getAllocation()) : null);
     return n;
   }
@@ -141,6 +145,9 @@ final class Output {
     rows.add(new String[] {"Thresholds:", AllocationOutput.thresholds(spec.getThresholds())});
     rows.add(new String[] {"Stop grace:", spec.getStopGraceMs() == 0 ? "10s (default)"
         : durationName(spec.getStopGraceMs())});
+    rows.add(new String[] {"Placement:", (spec.getPlacement() == PlacementStrategy.PLACEMENT_SPREAD
+        ? "spread" : "binpack") + (spec.getConstraintsCount() == 0 ? ""
+        : ", only where " + String.join(" and ", spec.getConstraintsList()))});
     rows.add(new String[] {"Priority:", Integer.toString(spec.getPriority())});
     rows.add(new String[] {"Labels:", labels(t)});
     rows.add(new String[] {"Created:", dash(time(t.getCreatedAtMs()))});

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.openautoglm.oag.api.v1.FencingMode;
+import org.openautoglm.oag.api.v1.PlacementStrategy;
 import org.openautoglm.oag.api.v1.ReadConsistency;
 import org.openautoglm.oag.api.v1.RestartPolicy;
 import org.openautoglm.oag.api.v1.Task;
@@ -93,6 +94,15 @@ final class TaskCommand {
         description = "On stop, SIGTERM, then SIGKILL after this (default: 10s).")
     Duration stopGrace;
 
+    @Option(names = "--constraint", paramLabel = "KEY=VALUE|KEY!=VALUE",
+        description = "Only nodes whose labels match, e.g. gpu.model=H100 or zone!=a; "
+            + "repeatable, all must hold.")
+    List<String> constraints = new ArrayList<>();
+
+    @Option(names = "--spread",
+        description = "Place on the emptiest node that fits (default: the fullest, bin-packing).")
+    boolean spread;
+
     @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label; repeatable.")
     Map<String, String> labels = new LinkedHashMap<>();
 
@@ -126,6 +136,16 @@ final class TaskCommand {
       }
       if (stopGrace != null) {
         s.stopGrace(stopGrace);
+      }
+      for (String c : constraints) {
+        if (!c.matches("[^=!\\s]+!?=\\S*")) {
+          throw new ParameterException(mixee.commandLine(), "Invalid value for option '--constraint': '"
+              + c + "' is not KEY=VALUE or KEY!=VALUE");
+        }
+        s.constraint(c);
+      }
+      if (spread) {
+        s.placement(PlacementStrategy.PLACEMENT_SPREAD);
       }
       labels.forEach(s::label);
       env.forEach(s::env);

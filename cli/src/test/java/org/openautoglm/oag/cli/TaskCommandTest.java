@@ -72,6 +72,22 @@ class TaskCommandTest extends CliTestSupport {
   }
 
   @Test
+  void submitSendsConstraintsAndSpreadAndRefusesAMalformedConstraint() {
+    Result r = oag("task", "submit", "--constraint", "gpu.model=H100", "--constraint", "zone!=a",
+        "--spread", "--", "serve");
+
+    assertEquals(0, r.exit(), r.err());
+    TaskSpec s = ((CreateTaskRequest) fake.requests.get(0)).getSpec();
+    assertEquals(List.of("gpu.model=H100", "zone!=a"), s.getConstraintsList());
+    assertEquals(org.openautoglm.oag.api.v1.PlacementStrategy.PLACEMENT_SPREAD, s.getPlacement());
+
+    Result bad = oag("task", "submit", "--constraint", "zone", "--", "serve");
+    assertEquals(2, bad.exit());
+    assertEquals(1, bad.err().strip().lines().count(), bad.err());
+    assertTrue(bad.err().contains("--constraint"), bad.err());
+  }
+
+  @Test
   void withoutLimitOptionsTheSpecCarriesNone() {
     Result r = oag("task", "create", "--max-runtime", "90", "--", "serve");
 
@@ -220,7 +236,7 @@ class TaskCommandTest extends CliTestSupport {
     assertEquals(List.of("id", "name", "state", "desired", "node", "command", "args", "cpu",
         "memoryMiB", "gpus", "restart", "labels", "priority", "createdAt", "updatedAt",
         "finishedAt", "version", "message", "fencing", "thresholds", "stopGraceMs",
-        "allocation"), names);
+        "constraints", "placement", "allocation"), names);
     JsonNode a = j.get("allocation");
     List<String> allocationNames = new ArrayList<>();
     a.fieldNames().forEachRemaining(allocationNames::add);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.openautoglm.oag.api.v1.FencingMode;
+import org.openautoglm.oag.api.v1.PlacementStrategy;
 import org.openautoglm.oag.api.v1.Resources;
 import org.openautoglm.oag.api.v1.RestartPolicy;
 import org.openautoglm.oag.api.v1.Thresholds;
@@ -50,6 +51,8 @@ public final class TaskSpec {
   private long maxRuntimeMs;
   private boolean killOnThreshold;
   private long stopGraceMs;
+  private final List<String> constraints = new java.util.ArrayList<>();
+  private PlacementStrategy placement = PlacementStrategy.PLACEMENT_STRATEGY_UNSPECIFIED;
 
   private TaskSpec(String command, List<String> args) {
     this.command = Objects.requireNonNull(command, "command");
@@ -103,6 +106,16 @@ public final class TaskSpec {
    */
   public TaskSpec fencing(FencingMode v) { fencing = Objects.requireNonNull(v); return this; }
 
+  /**
+   * Only nodes whose labels match: {@code "gpu.model=H100"} (the node has the label with that
+   * value) or {@code "zone!=a"} (it does not); repeatable, all must hold. The server checks
+   * the form.
+   */
+  public TaskSpec constraint(String c) { constraints.add(Objects.requireNonNull(c)); return this; }
+
+  /** BINPACK (the server's default): the fullest node that fits; SPREAD: the emptiest. */
+  public TaskSpec placement(PlacementStrategy v) { placement = Objects.requireNonNull(v); return this; }
+
   /** Restart (or kill) the process when its resident memory exceeds this; 0 = no limit. */
   public TaskSpec maxMemoryMiB(long v) {
     if (v < 0) {
@@ -150,7 +163,9 @@ public final class TaskSpec {
         .setPriority(priority)
         .setWorkingDir(workingDir)
         .setFencing(fencing)
-        .setStopGraceMs(stopGraceMs);
+        .setStopGraceMs(stopGraceMs)
+        .addAllConstraints(constraints)
+        .setPlacement(placement);
     Thresholds t = Thresholds.newBuilder()
         .setMaxMemoryMib(maxMemoryMiB).setMaxCpuPercent(maxCpuPercent).setCpuForMs(cpuForMs)
         .setMaxRuntimeMs(maxRuntimeMs).setKill(killOnThreshold).build();

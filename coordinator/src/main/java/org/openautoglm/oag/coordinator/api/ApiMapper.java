@@ -55,7 +55,10 @@ final class ApiMapper {
         .setWorkingDir(spec.getWorkingDir())
         // The numbers agree, and an unknown mode passes through for the rules to name.
         .setFencingValue(spec.getFencingValue())
-        .setStopGraceMs(spec.getStopGraceMs());
+        .setStopGraceMs(spec.getStopGraceMs())
+        .addAllConstraints(spec.getConstraintsList())
+        // As with fencing, an unknown strategy passes through for the rules to name.
+        .setPlacementValue(spec.getPlacementValue());
     if (spec.hasThresholds()) {
       Thresholds t = spec.getThresholds();
       record.setThresholds(ThresholdRecord.newBuilder()
@@ -116,7 +119,9 @@ final class ApiMapper {
           case AVAILABLE -> FencingMode.FENCING_AVAILABLE;
           default -> FencingMode.FENCING_MODE_UNSPECIFIED;
         })
-        .setStopGraceMs(s.getStopGraceMs());
+        .setStopGraceMs(s.getStopGraceMs())
+        .addAllConstraints(s.getConstraintsList())
+        .setPlacementValue(s.getPlacementValue());
     if (s.hasThresholds()) {
       ThresholdRecord t = s.getThresholds();
       spec.setThresholds(Thresholds.newBuilder()

@@ -13,6 +13,7 @@ import org.openautoglm.oag.command.v1.Placement;
 import org.openautoglm.oag.command.v1.WaitReason;
 import org.openautoglm.oag.coordinator.propose.Proposer;
 import org.openautoglm.oag.coordinator.raft.RaftNode;
+import org.openautoglm.oag.coordinator.scheduler.Constraint;
 import org.openautoglm.oag.coordinator.scheduler.NodeSnapshot;
 import org.openautoglm.oag.coordinator.scheduler.Plan;
 import org.openautoglm.oag.coordinator.scheduler.Resources;
@@ -22,6 +23,7 @@ import org.openautoglm.oag.coordinator.state.NodeUsage;
 import org.openautoglm.oag.coordinator.state.StateStore;
 import org.openautoglm.oag.state.v1.NodeRecord;
 import org.openautoglm.oag.state.v1.NodeStatus;
+import org.openautoglm.oag.state.v1.PlacementStrategy;
 import org.openautoglm.oag.state.v1.TaskRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,7 +141,10 @@ final class PlacementLoop {
       byId.put(t.getId(), t);
       demands.add(new TaskDemand(t.getId(), i, t.getSpec().getPriority(),
           new Resources(t.getSpec().getCpuMillis(), t.getSpec().getMemoryMib(), t.getSpec().getGpus()),
-          List.of(), TaskDemand.Strategy.BINPACK, Set.of()));
+          t.getSpec().getConstraintsList().stream().map(Constraint::parse).toList(),
+          t.getSpec().getPlacement() == PlacementStrategy.SPREAD
+              ? TaskDemand.Strategy.SPREAD : TaskDemand.Strategy.BINPACK,
+          Set.of()));
     }
     Plan plan = Scheduler.schedule(nodes, demands);
     PlaceTasks.Builder command = PlaceTasks.newBuilder();

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.openautoglm.oag.coordinator.state.CommandValidator.Violation;
 import org.openautoglm.oag.state.v1.Fencing;
+import org.openautoglm.oag.state.v1.PlacementStrategy;
 import org.openautoglm.oag.state.v1.Restart;
 import org.openautoglm.oag.state.v1.TaskSpecRecord;
 import org.openautoglm.oag.state.v1.ThresholdAction;
@@ -68,7 +69,37 @@ final class TaskSpecRules {
     if (bad.isEmpty()) {
       bad = checkThresholds(spec.getThresholds());
     }
+    if (bad.isEmpty()) {
+      bad = checkConstraints(spec);
+    }
+    if (bad.isEmpty() && spec.getPlacement() == PlacementStrategy.UNRECOGNIZED) {
+      bad = Violation.of("spec.placement", "unknown placement strategy " + spec.getPlacementValue());
+    }
     return bad;
+  }
+
+  static final int MAX_CONSTRAINTS = 32;
+  /** {@code key=value} or {@code key!=value}: a label key, then a value without spaces. */
+  private static final java.util.regex.Pattern CONSTRAINT =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,62}!?=[^\\s]{0,128}");
+
+  private static Optional<Violation> checkConstraints(TaskSpecRecord spec) {
+    if (spec.getConstraintsCount() > MAX_CONSTRAINTS) {
+      return Violation.of("spec.constraints", spec.getConstraintsCount() + " constraints, at most "
+          + MAX_CONSTRAINTS);
+    }
+    for (int i = 0; i < spec.getConstraintsCount(); i++) {
+      String c = spec.getConstraints(i);
+      if (!CONSTRAINT.matcher(c).matches()) {
+        return Violation.of("spec.constraints[" + i + "]", "'" + abbreviate(c)
+            + "' is not KEY=VALUE or KEY!=VALUE (a label key, a value without spaces)");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
   }
 
   /** Limits are each 0 (none) or positive; a CPU limit needs its duration and a duration its limit. */

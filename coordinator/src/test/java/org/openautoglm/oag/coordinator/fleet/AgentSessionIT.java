@@ -238,6 +238,32 @@ class AgentSessionIT {
   }
 
   @Test
+  void constraintsChooseTheNodeByItsLabelsAndATaskNoNodeMatchesSaysSo() {
+    int leader = cluster.awaitLeader();
+    agent = new TestAgent("za", "boot-1");
+    agent.register(cluster.channel(leader), 4000, 8192, java.util.Map.of("zone", "a"));
+    agent.connect(cluster.channel(leader), List.of());
+    try (TestAgent zoneB = new TestAgent("zb", "boot-1")) {
+      zoneB.register(cluster.channel(leader), 4000, 8192, java.util.Map.of("zone", "b"));
+      zoneB.connect(cluster.channel(leader), List.of());
+      await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node(leader).fleet().connected("zb"));
+      CreateTaskRequest base = Requests.submit("it", "notA", "notA");
+      Task notA = Requests.tasks(cluster.channel(leader)).submit(base.toBuilder()
+          .setSpec(base.getSpec().toBuilder().addConstraints("zone!=a")).build()).getTask();
+      CreateTaskRequest other = Requests.submit("it", "h100", "h100");
+      Task h100 = Requests.tasks(cluster.channel(leader)).submit(other.toBuilder()
+          .setSpec(other.getSpec().toBuilder().addConstraints("gpu.model=H100")).build()).getTask();
+
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        assertThat(get(leader, notA.getId()).getNode()).isEqualTo("zb");
+        Task waiting = get(leader, h100.getId());
+        assertThat(waiting.getState()).isEqualTo(TaskState.PENDING);
+        assertThat(waiting.getMessage()).isEqualTo("no node matches gpu.model=H100");
+      });
+    }
+  }
+
+  @Test
   void aHelloFromAnUnregisteredNodeIsRefused() {
     int leader = cluster.awaitLeader();
     agent = new TestAgent("ghost", "boot-1");

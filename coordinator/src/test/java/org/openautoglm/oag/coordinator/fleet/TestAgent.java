@@ -36,9 +36,15 @@ final class TestAgent implements AutoCloseable {
   }
 
   RegisterReply register(ManagedChannel channel, int cpuMillis, long memoryMib) {
+    return register(channel, cpuMillis, memoryMib, java.util.Map.of());
+  }
+
+  RegisterReply register(ManagedChannel channel, int cpuMillis, long memoryMib,
+      java.util.Map<String, String> labels) {
     return AgentServiceGrpc.newBlockingStub(channel).register(RegisterRequest.newBuilder()
         .setNodeId(node).setBootId(bootId).setAddress("127.0.0.1")
         .setCapacity(Capacity.newBuilder().setCpuMillis(cpuMillis).setMemoryMib(memoryMib))
+        .putAllLabels(labels)
         .build());
   }
 

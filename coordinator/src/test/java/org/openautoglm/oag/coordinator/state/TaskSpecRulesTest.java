@@ -42,7 +42,10 @@ class TaskSpecRulesTest {
         bad("spec.thresholds.kill", "unknown threshold action 7", thresholds(t -> t.setActionValue(7))),
         bad("spec.stop_grace_ms", "-1 is outside 0..3600000", b -> b.setStopGraceMs(-1)),
         bad("spec.stop_grace_ms", "3600001 is outside 0..3600000", b -> b.setStopGraceMs(3_600_001)),
-        bad("spec.fencing", "unknown fencing mode 5", b -> b.setFencingValue(5)));
+        bad("spec.fencing", "unknown fencing mode 5", b -> b.setFencingValue(5)),
+        bad("spec.constraints[1]", "'zone' is not KEY=VALUE", b -> b.addConstraints("a=b").addConstraints("zone")),
+        bad("spec.constraints[0]", "is not KEY=VALUE", b -> b.addConstraints("zone=a b")),
+        bad("spec.placement", "unknown placement strategy 9", b -> b.setPlacementValue(9)));
   }
 
   @ParameterizedTest(name = "{0}: {1}")
@@ -60,6 +63,8 @@ class TaskSpecRulesTest {
     assertEquals(Optional.empty(), check(thresholds(t -> t.setMaxRuntimeMs(1))));
     assertEquals(Optional.empty(), check(b -> b.setStopGraceMs(3_600_000).setFencing(Fencing.AVAILABLE)));
     assertEquals(Optional.empty(), check(b -> b.setStopGraceMs(0).setFencing(Fencing.FENCING_UNSPECIFIED)));
+    assertEquals(Optional.empty(), check(b -> b.addConstraints("gpu.model=H100").addConstraints("zone!=a")
+        .addConstraints("empty=")));
   }
 
   @Test
