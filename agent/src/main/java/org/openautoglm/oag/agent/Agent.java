@@ -113,7 +113,7 @@ public final class Agent implements AutoCloseable {
   }
 
   /** Exclusive allocations' view of this agent: its lease and its keeper. */
-  private final class Fencing implements Reconciler.Fencing {
+  private final class Fencing implements FencedSupervisors.Fencing {
     @Override
     public OptionalLong leaseDeadlineNanos() {
       return link.leaseDeadlineNanos();

@@ -10,22 +10,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import org.openautoglm.oag.agent.lease.AllocationLease;
 import org.openautoglm.oag.agent.session.LogStreamer;
-import org.openautoglm.oag.agent.lease.Leases;
 import org.openautoglm.oag.agent.supervisor.Allocation;
 import org.openautoglm.oag.agent.supervisor.AllocationDir;
 import org.openautoglm.oag.agent.supervisor.AllocationState;
 import org.openautoglm.oag.agent.supervisor.AllocationSupervisor;
-import org.openautoglm.oag.agent.supervisor.LeaseCheck;
 import org.openautoglm.oag.agent.supervisor.ProcessLauncher;
 import org.openautoglm.oag.agent.supervisor.SupervisorOptions;
 import org.openautoglm.oag.agent.v1.DesiredAllocation;
@@ -84,10 +80,7 @@ final class Reconciler implements LogStreamer.OutputFiles {
 
   private final String nodeId;
   private final Path data;
-  private final ProcessLauncher launcher;
-  private final SupervisorOptions options;
-  private final Leases leases;
-  private final Fencing fencing;
+  private final FencedSupervisors supervisors;
   private final Duration defaultGrace;
   private final ExecutorService stopper;
   private final Runnable wake;
@@ -95,8 +88,6 @@ final class Reconciler implements LogStreamer.OutputFiles {
   private volatile boolean stopEverything;
   private volatile List<Tracked> published = List.of();
   private volatile Duration longestGrace = Duration.ZERO;
-  /** The leases of exclusive allocations, renewed from the session's thread. */
-  private final Map<String, AllocationLease> activeLeases = new ConcurrentHashMap<>();
 
   // Supervision-thread state.
   private final Map<String, Entry> entries = new LinkedHashMap<>();
@@ -105,28 +96,16 @@ final class Reconciler implements LogStreamer.OutputFiles {
   private Offer applied;
 
   /**
-   * What exclusive allocations need from the agent: the current lease deadline (empty before
-   * the first ack) and a keeper process watching the lease files.
-   */
-  interface Fencing {
-    OptionalLong leaseDeadlineNanos();
-
-    void ensureKeeper() throws IOException;
-  }
-
-  /**
    * @param options what every supervisor shares (sampler, log rotation); the lease is set per
    *     allocation
    * @param wake asks the supervision loop for a step soon (after an offer or a finished stop)
    */
   Reconciler(String nodeId, Path data, ProcessLauncher launcher, SupervisorOptions options,
-      Fencing fencing, Duration defaultGrace, ExecutorService stopper, Runnable wake) {
+      FencedSupervisors.Fencing fencing, Duration defaultGrace, ExecutorService stopper, Runnable wake) {
     this.nodeId = nodeId;
     this.data = Objects.requireNonNull(data, "data");
-    this.launcher = Objects.requireNonNull(launcher, "launcher");
-    this.options = Objects.requireNonNull(options, "options");
-    this.leases = new Leases(data);
-    this.fencing = Objects.requireNonNull(fencing, "fencing");
+    this.supervisors = new FencedSupervisors(nodeId, data, Objects.requireNonNull(launcher, "launcher"),
+        Objects.requireNonNull(options, "options"), Objects.requireNonNull(fencing, "fencing"));
     this.defaultGrace = Objects.requireNonNull(defaultGrace, "defaultGrace");
     this.stopper = Objects.requireNonNull(stopper, "stopper");
     this.wake = Objects.requireNonNull(wake, "wake");
@@ -154,23 +133,11 @@ final class Reconciler implements LogStreamer.OutputFiles {
    * before the first step and before the session opens, so the first Hello carries them.
    */
   void adoptExisting(long nowNanos) throws IOException {
-    for (AllocationDir dir : AllocationDir.list(data)) {
-      String id = dir.allocation().allocationId();
-      boolean exclusive = leases.read(id).isPresent() || leases.killed(id).isPresent();
-      AllocationLease lease = exclusive ? new AllocationLease(leases, id) : null;
-      AllocationSupervisor s = AllocationSupervisor.adopt(dir, launcher,
-          options.withLease(lease == null ? LeaseCheck.NONE : lease), nowNanos);
-      if (s.endedBeforeAdoption()) {
-        continue;
-      }
-      if (lease != null) {
-        fencing.ensureKeeper();
-        activeLeases.put(id, lease);
-      }
-      Entry e = new Entry(dir, s, lease, defaultGrace);
-      entries.put(id, e);
-      log.info("event=allocation_readopted node={} alloc={} state={} pid={}", nodeId, id,
-          e.status.state(), e.status.pid());
+    for (FencedSupervisors.Made m : supervisors.adoptAll(nowNanos)) {
+      Entry e = new Entry(m.supervisor().dir(), m.supervisor(), m.lease(), defaultGrace);
+      entries.put(e.allocation.allocationId(), e);
+      log.info("event=allocation_readopted node={} alloc={} state={} pid={}", nodeId,
+          e.allocation.allocationId(), e.status.state(), e.status.pid());
     }
     published = entries.values().stream()
         .map(e -> new Tracked(e.allocation, e.dir, e.status, e.supervisor.metrics(),
@@ -179,14 +146,7 @@ final class Reconciler implements LogStreamer.OutputFiles {
 
   /** Extends every exclusive allocation's lease to {@code deadlineNanos}; any thread. */
   void renewLeases(long deadlineNanos) {
-    for (AllocationLease lease : activeLeases.values()) {
-      try {
-        lease.renew(deadlineNanos);
-      } catch (IOException e) {
-        log.error("event=lease_not_renewed node={} alloc={} error=\"{}\"", nodeId,
-            lease.allocationId(), e.toString());
-      }
-    }
+    supervisors.renewAll(deadlineNanos);
   }
 
   /** Every allocation as of the last step. */
@@ -326,7 +286,7 @@ final class Reconciler implements LogStreamer.OutputFiles {
         if (e.status.state().isFinal() && e.stopping == null && e.finalPublished) {
           log.info("event=allocation_forgotten node={} alloc={} generation={} state={}", nodeId, id,
               e.allocation.generation(), e.status.state());
-          activeLeases.remove(id, e.lease);
+          supervisors.forget(id, e.lease);
           it.remove();
         }
         continue;
@@ -349,37 +309,26 @@ final class Reconciler implements LogStreamer.OutputFiles {
   }
 
   private void start(DesiredAllocation d) {
-    Allocation a = DesiredAllocations.allocation(d);
-    AllocationLease lease = null;
     AllocationSupervisor s;
+    AllocationLease lease;
     try {
-      if (d.getExclusive() && d.getDesired() != DesiredState.STOP) {
-        fencing.ensureKeeper();
-        lease = new AllocationLease(leases, a.allocationId());
-        OptionalLong deadline = fencing.leaseDeadlineNanos();
-        if (deadline.isPresent()) {
-          lease.renew(deadline.getAsLong());
-        }
-      }
-      s = AllocationSupervisor.start(data, a, DesiredAllocations.restartPolicy(d),
-          DesiredAllocations.thresholds(d), launcher,
-          options.withLease(lease == null ? LeaseCheck.NONE : lease));
+      FencedSupervisors.Made made = supervisors.start(d);
+      s = made.supervisor();
+      lease = made.lease();
     } catch (IOException e) {
       log.error("event=allocation_not_persisted node={} alloc={} error=\"{}\"", nodeId,
-          a.allocationId(), e.toString());
+          d.getAllocationId(), e.toString());
       return;
     }
+    Duration grace = DesiredAllocations.grace(d, defaultGrace);
     if (d.getDesired() == DesiredState.PAUSE) {
       s.pause();
     } else if (d.getDesired() == DesiredState.STOP) {
-      s.stop(DesiredAllocations.grace(d, defaultGrace));
+      s.stop(grace);
     }
-    if (lease != null) {
-      activeLeases.put(a.allocationId(), lease);
-    }
-    entries.put(a.allocationId(), new Entry(s.dir(), s, lease, DesiredAllocations.grace(d, defaultGrace)));
+    entries.put(d.getAllocationId(), new Entry(s.dir(), s, lease, grace));
     log.info("event=allocation_assigned node={} alloc={} task={} generation={} desired={}", nodeId,
-        a.allocationId(), a.taskId(), a.generation(), d.getDesired());
+        d.getAllocationId(), d.getTaskId(), d.getGeneration(), d.getDesired());
   }
 
   private void requestStop(Entry e, String why) {

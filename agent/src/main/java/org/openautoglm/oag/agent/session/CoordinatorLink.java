@@ -8,7 +8,6 @@ import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,11 +39,8 @@ import org.slf4j.LoggerFactory;
  * <p>Why it works this way: the agent never knows who leads; any coordinator relays to the
  * leader, so it tries them in order, staying with the one that last worked and moving to the
  * next after any failure (a refused Register or stream, UNAVAILABLE, FAILED_PRECONDITION, an
- * error, a completed stream, or {@code idleTimeout} without an admitted message). It waits
- * only {@code backoffMin} between the tries of its first round over the coordinators (after a
- * leader dies, the next one it tries is usually reachable and relays to the new leader, and
- * a doubling delay here cost seconds in every failover), then a backoff that doubles to {@code
- * backoffMax}; both start over once a session gets its desired set. Every message carries the leader's term; one below the
+ * error, a completed stream, or {@code idleTimeout} without an admitted message), after a
+ * {@link ReconnectBackoff} delay that starts over once a session gets its desired set. Every message carries the leader's term; one below the
  * highest seen is dropped (WARN with the reason) before it can change anything, so a deposed
  * leader can neither extend the lease nor change the desired set.
  *
@@ -85,8 +81,7 @@ public final class CoordinatorLink implements AutoCloseable {
   private final Map<String, ManagedChannel> channels = new HashMap<>();
   private final LeaseTracker lease = new LeaseTracker();
   private int index;
-  private long backoffNanos;
-  private int failures;   // since the last established session
+  private final ReconnectBackoff backoff;
   private long sessions;
   private long seq;
 
@@ -101,7 +96,7 @@ public final class CoordinatorLink implements AutoCloseable {
     this.registration = Objects.requireNonNull(registration, "registration");
     this.handler = Objects.requireNonNull(handler, "handler");
     this.leaseListener = Objects.requireNonNull(leaseListener, "leaseListener");
-    this.backoffNanos = settings.backoffMin().toNanos();
+    this.backoff = new ReconnectBackoff(settings);
     this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "oag-agent-link-" + settings.nodeId());
       t.setDaemon(true);
@@ -274,8 +269,7 @@ public final class CoordinatorLink implements AutoCloseable {
         handler.desiredSet(message.getTerm(), message.getDesiredSet());
         if (!s.established) {
           s.established = true;
-          backoffNanos = settings.backoffMin().toNanos();
-          failures = 0;
+          backoff.reset();
           log.info("event=link_established node={} coordinator={} term={} version={}",
               settings.nodeId(), s.target, message.getTerm(), message.getDesiredSet().getVersion());
           sendHeartbeat(s);
@@ -386,11 +380,7 @@ public final class CoordinatorLink implements AutoCloseable {
     }
     Status status = error == null ? null : Status.fromThrowable(error);
     index = (index + 1) % settings.coordinators().size();
-    long delay = settings.backoffMin().toNanos();
-    if (++failures >= settings.coordinators().size()) {
-      delay = backoffNanos;
-      backoffNanos = Math.min(backoffNanos * 2, settings.backoffMax().toNanos());
-    }
+    long delay = backoff.nextDelayNanos();
     log.warn("event=session_ended node={} coordinator={} established={} reason=\"{}\" code={} "
         + "error=\"{}\" next={} retry_ms={}", settings.nodeId(), s.target, s.established, reason,
         status == null ? "-" : status.getCode(), status == null ? "" : status.getDescription(),

@@ -1,0 +1,42 @@
+package org.openautoglm.oag.agent.session;
+
+/**
+ * The delay before the link's next try after a failed one: the minimum for the rest of the
+ * first round over the coordinators (after a leader dies, the next coordinator usually relays
+ * to the new one), then doubling up to the maximum; both start over once a session is
+ * established. Link thread only.
+ *
+ * <p>Why not double from the first failure: a doubling delay during the first round cost
+ * seconds in every failover, while the agent tried the dead leader and then a follower that
+ * did not know the new leader yet.
+ */
+final class ReconnectBackoff {
+  private final long minNanos;
+  private final long maxNanos;
+  private final int coordinators;
+  private long doublingNanos;
+  private int failures;   // since the last established session
+
+  ReconnectBackoff(LinkSettings settings) {
+    this.minNanos = settings.backoffMin().toNanos();
+    this.maxNanos = settings.backoffMax().toNanos();
+    this.coordinators = settings.coordinators().size();
+    this.doublingNanos = minNanos;
+  }
+
+  /** A session was established. */
+  void reset() {
+    doublingNanos = minNanos;
+    failures = 0;
+  }
+
+  /** A try failed: how long to wait before the next. */
+  long nextDelayNanos() {
+    if (++failures < coordinators) {
+      return minNanos;
+    }
+    long delay = doublingNanos;
+    doublingNanos = Math.min(doublingNanos * 2, maxNanos);
+    return delay;
+  }
+}
