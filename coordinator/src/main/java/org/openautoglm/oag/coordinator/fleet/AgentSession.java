@@ -3,8 +3,12 @@ package org.openautoglm.oag.coordinator.fleet;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.openautoglm.oag.agent.v1.AgentMessage;
+import org.openautoglm.oag.agent.v1.AllocationState;
 import org.openautoglm.oag.agent.v1.AllocationStatus;
 import org.openautoglm.oag.agent.v1.CoordinatorMessage;
 import org.openautoglm.oag.agent.v1.DesiredSet;
@@ -39,6 +43,8 @@ final class AgentSession implements StreamObserver<AgentMessage> {
   private volatile boolean attached;
   private boolean ended;              // guarded by this
   private DesiredSet lastSent;        // guarded by this
+  /** Observations the batcher settled, by allocation id; inbound thread only. */
+  private Map<String, Observed> settled = Map.of();
 
   AgentSession(FleetContext ctx, StreamObserver<CoordinatorMessage> out, long term) {
     this.ctx = ctx;
@@ -106,10 +112,30 @@ final class AgentSession implements StreamObserver<AgentMessage> {
         .setLeaseMs(ctx.settings().lease().toMillis())));
   }
 
-  private void observe(HostMetrics host, java.util.List<AllocationStatus> allocations) {
+  /**
+   * Hands each observed status to the batcher, except one equal to what the previous
+   * heartbeat carried for the allocation once the batcher settled that: the common heartbeat
+   * (nothing changed) then costs no store read per allocation.
+   */
+  private void observe(HostMetrics host, List<AllocationStatus> allocations) {
     ctx.fleet().heard(node, host, allocations);
+    Map<String, Observed> now = new HashMap<>();
     for (AllocationStatus s : allocations) {
-      ctx.transitions().observe(node, bootId, s);
+      Observed o = Observed.of(s);
+      if (o.equals(settled.get(s.getAllocationId()))
+          || ctx.transitions().observe(node, bootId, s)) {
+        now.put(s.getAllocationId(), o);
+      }
+    }
+    settled = now;
+  }
+
+  /** What of an allocation's status is replicated (not its metrics or reason). */
+  private record Observed(long generation, AllocationState state, long pid, boolean exited, int exitCode,
+      int restarts) {
+    static Observed of(AllocationStatus s) {
+      return new Observed(s.getGeneration(), s.getState(), s.getPid(), s.getExited(), s.getExitCode(),
+          s.getRestarts());
     }
   }
 

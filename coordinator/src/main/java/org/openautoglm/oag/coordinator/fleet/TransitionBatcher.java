@@ -69,20 +69,24 @@ final class TransitionBatcher {
     this.nanoClock = nanoClock;
   }
 
-  /** Queues {@code observed} if it differs from what is replicated for the allocation. */
-  void observe(String node, String bootId, AllocationStatus observed) {
+  /**
+   * Queues {@code observed} if it differs from what is replicated for the allocation. Returns
+   * whether the observation is settled: already replicated, or about an allocation that is not
+   * the task's current one (stale forever), so the same observation again needs no look.
+   */
+  boolean observe(String node, String bootId, AllocationStatus observed) {
     AllocationReport report = reportOf(observed);
     TaskRecord task = store.store().task(observed.getTaskId()).orElse(null);
     if (task == null || !isCurrent(task.getAllocation(), node, observed)) {
-      return;
+      return true;
     }
     if (sameAs(task.getAllocation(), report)) {
       proposed.remove(observed.getAllocationId());   // replicated: nothing left to remember
-      return;
+      return true;
     }
     Proposed last = proposed.get(observed.getAllocationId());
     if (last != null && last.report().equals(report) && nanoClock.getAsLong() - last.atNanos() < RESEND_AFTER_NANOS) {
-      return;
+      return false;
     }
     synchronized (this) {
       queue.put(new Key(node, observed.getAllocationId()), new Queued(bootId, report));
@@ -90,6 +94,7 @@ final class TransitionBatcher {
     if (flushScheduled.compareAndSet(false, true)) {
       executor.schedule(this::flush, FLUSH_DELAY_MS, TimeUnit.MILLISECONDS);
     }
+    return false;
   }
 
   /** Drops everything queued and remembered: leadership is gone. */
