@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.openautoglm.oag.api.v1.Event;
 import org.openautoglm.oag.coordinator.CoordinatorException;
+import org.openautoglm.oag.coordinator.state.AppliedChanges;
+import org.openautoglm.oag.coordinator.state.AppliedListener;
 import org.openautoglm.oag.coordinator.state.StateStore;
 import org.openautoglm.oag.state.v1.EventRecord;
 
@@ -32,11 +34,11 @@ final class EventStream {
   static final int PAGE = 256;
 
   /** The following streams, woken after every applied batch. */
-  static final class Followers implements StateStore.AppliedListener {
+  static final class Followers implements AppliedListener {
     private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
 
     @Override
-    public void applied(StateStore.AppliedChanges changes) {
+    public void applied(AppliedChanges changes) {
       streams.forEach(EventStream::wake);
     }
 

@@ -9,6 +9,7 @@ import org.openautoglm.oag.coordinator.CoordinatorException;
 import org.openautoglm.oag.coordinator.leader.LeaderService;
 import org.openautoglm.oag.coordinator.propose.Proposer;
 import org.openautoglm.oag.coordinator.raft.RaftNode;
+import org.openautoglm.oag.coordinator.state.AppliedChanges;
 import org.openautoglm.oag.coordinator.state.StateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,7 +113,7 @@ public final class FleetController implements LeaderService, AutoCloseable {
     context.transitions().clear();
   }
 
-  private void applied(StateStore.AppliedChanges changes) {
+  private void applied(AppliedChanges changes) {
     if (!changes.nodes().isEmpty()) {
       executor.execute(() -> changes.nodes().forEach(node ->
           context.fleet().session(node).ifPresent(AgentSession::pushDesiredSet)));

@@ -35,6 +35,8 @@ import org.openautoglm.oag.command.v1.Command;
 import org.openautoglm.oag.command.v1.CommandBatch;
 import org.openautoglm.oag.coordinator.CoordinatorException;
 import org.openautoglm.oag.coordinator.state.CommandValidator;
+import org.openautoglm.oag.coordinator.state.AppliedChanges;
+import org.openautoglm.oag.coordinator.state.AppliedListener;
 import org.openautoglm.oag.coordinator.state.StateStore;
 import org.openautoglm.oag.coordinator.state.StoreSettings;
 import org.openautoglm.oag.state.v1.MetaRecord;
@@ -81,7 +83,7 @@ final class CoordinatorStateMachine extends BaseStateMachine {
   private final RaftEvents events;
   private final AtomicLong snapshotInstalls = new AtomicLong();
   private final ExecutorService installExecutor;
-  private final List<StateStore.AppliedListener> applyListeners = new CopyOnWriteArrayList<>();
+  private final List<AppliedListener> applyListeners = new CopyOnWriteArrayList<>();
 
   private volatile StateStore store;
   /** Set by the first failed apply: nothing applies after it, nothing is flushed. */
@@ -121,16 +123,16 @@ final class CoordinatorStateMachine extends BaseStateMachine {
     }, IOException.class);
   }
 
-  void addApplyListener(StateStore.AppliedListener listener) {
+  void addApplyListener(AppliedListener listener) {
     applyListeners.add(listener);
   }
 
-  void removeApplyListener(StateStore.AppliedListener listener) {
+  void removeApplyListener(AppliedListener listener) {
     applyListeners.remove(listener);
   }
 
-  private void fanOut(StateStore.AppliedChanges changes) {
-    for (StateStore.AppliedListener listener : applyListeners) {
+  private void fanOut(AppliedChanges changes) {
+    for (AppliedListener listener : applyListeners) {
       try {
         listener.applied(changes);
       } catch (RuntimeException e) {
@@ -290,7 +292,7 @@ final class CoordinatorStateMachine extends BaseStateMachine {
       LOG.info("event=install_done node={} term={} index={}", nodeId, staged.getAppliedTerm(),
           staged.getAppliedIndex());
       store.nodes().forEach(n -> nodes.add(n.getId()));
-      fanOut(new StateStore.AppliedChanges(store.meta().getAppliedIndex(), nodes, true));
+      fanOut(new AppliedChanges(store.meta().getAppliedIndex(), nodes, true));
     }
     LifeCycle lc = getLifeCycle();
     if (lc.getCurrentState() == LifeCycle.State.PAUSED) {

@@ -33,6 +33,7 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.openautoglm.oag.coordinator.CoordinatorConfig;
 import org.openautoglm.oag.coordinator.CoordinatorException;
 import org.openautoglm.oag.coordinator.PeerAddress;
+import org.openautoglm.oag.coordinator.state.AppliedListener;
 import org.openautoglm.oag.coordinator.state.StateStore;
 import org.openautoglm.oag.coordinator.state.StoreSettings;
 
@@ -111,11 +112,11 @@ public final class RaftNode implements AutoCloseable {
    * off. It keeps being told across checkpoint installs; right after one it is told that
    * every node may have changed and that placement may help.
    */
-  public void addApplyListener(StateStore.AppliedListener listener) {
+  public void addApplyListener(AppliedListener listener) {
     stateMachine.addApplyListener(Objects.requireNonNull(listener, "listener"));
   }
 
-  public void removeApplyListener(StateStore.AppliedListener listener) {
+  public void removeApplyListener(AppliedListener listener) {
     stateMachine.removeApplyListener(listener);
   }
 

@@ -1,9 +1,12 @@
 package org.openautoglm.oag.coordinator.state;
 
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import org.openautoglm.oag.state.v1.EventRecord;
 
 /**
  * Where the retained events are: the rows live in RocksDB's events column
@@ -13,8 +16,8 @@ import java.util.List;
  * instead of over its tombstones. Positions within an index are contiguous
  * (0..n-1 as written); only the oldest run may have lost its first few.
  *
- * <p>Threading: apply thread only, except {@link #head()}, which any reader
- * may call.
+ * <p>Threading: apply thread only, except {@link #head()} and {@link #read},
+ * which any reader may call.
  */
 final class EventLog {
 
@@ -28,6 +31,27 @@ final class EventLog {
   private final ArrayDeque<Run> runs = new ArrayDeque<>();
   private long total;
   private volatile byte[] head = Keys.eventKey(0, 0);
+
+  /**
+   * Up to {@code limit} events strictly after ({@code afterIndex}, {@code afterPosition}),
+   * oldest first, read from {@code rocks}; see {@link StateStore#events}.
+   */
+  List<EventRecord> read(RocksHandles rocks, long afterIndex, int afterPosition, int limit)
+      throws IOException {
+    if (limit <= 0) {
+      return List.of();
+    }
+    byte[] after = Keys.eventKey(afterIndex, afterPosition);
+    byte[] from = Arrays.compareUnsigned(after, head) < 0 ? head : after;
+    List<EventRecord> out = new ArrayList<>(Math.min(limit, 256));
+    rocks.scanFrom(RocksHandles.EVENTS, from, (key, value) -> {
+      if (!Arrays.equals(key, after)) {
+        out.add(Records.parse(EventRecord.parser(), value, "event"));
+      }
+      return out.size() < limit;
+    });
+    return out;
+  }
 
   /** How many events are retained. */
   long total() {

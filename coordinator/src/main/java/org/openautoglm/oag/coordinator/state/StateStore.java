@@ -3,28 +3,20 @@ package org.openautoglm.oag.coordinator.state;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.openautoglm.oag.command.v1.BatchResult;
 import org.openautoglm.oag.command.v1.CommandBatch;
 import org.openautoglm.oag.command.v1.CommandResult;
 import org.openautoglm.oag.coordinator.CoordinatorException;
-import org.openautoglm.oag.state.v1.DedupeRecord;
 import org.openautoglm.oag.state.v1.EventRecord;
 import org.openautoglm.oag.state.v1.MetaRecord;
 import org.openautoglm.oag.state.v1.NodeRecord;
 import org.openautoglm.oag.state.v1.TaskRecord;
-import org.openautoglm.oag.state.v1.TaskStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +60,7 @@ public final class StateStore implements AutoCloseable {
   private final EventLog eventLog = new EventLog();
   private final DedupeTable dedupe;
   private final BatchApplier applier;
-  private final List<AppliedListener> listeners = new CopyOnWriteArrayList<>();
+  private final AppliedListeners listeners = new AppliedListeners();
   private final Object applyMutex = new Object();
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();  // write: close
   private volatile MetaRecord meta;
@@ -84,42 +76,7 @@ public final class StateStore implements AutoCloseable {
     this.dedupe = new DedupeTable(key -> rocks.get(RocksHandles.DEDUPE, key));
     this.applier = new BatchApplier(CommandDispatcher.STANDARD, settings);
     this.meta = loadMeta(rocks);
-    rocks.scan(RocksHandles.TASKS, (key, value) ->
-        tasks.put(Keys.seqOfKey(key), Records.parse(TaskRecord.parser(), value, "task")));
-    rocks.scan(RocksHandles.DEDUPE, (key, value) ->
-        dedupe.publish(Keys.dedupeKeyOf(key), Records.parse(DedupeRecord.parser(), value, "dedupe")));
-    rocks.scan(RocksHandles.NODES, (key, value) ->
-        nodes.put(Records.parse(NodeRecord.parser(), value, "node")));
-    rocks.scan(RocksHandles.EVENTS, (key, value) ->
-        eventLog.loaded(Keys.eventIndexOf(key), Keys.eventPositionOf(key)));
-    if (eventLog.total() != meta.getEventCount()) {
-      throw new IOException("the events family holds " + eventLog.total() + " events but meta counts "
-          + meta.getEventCount());
-    }
-  }
-
-  /**
-   * Told after each applied batch is published. Called on the apply thread, so it must be
-   * quick (hand work off) and must not throw; an exception is logged and ignored.
-   */
-  @FunctionalInterface
-  public interface AppliedListener {
-    void applied(AppliedChanges changes);
-  }
-
-  /**
-   * What one applied batch may have changed, for those who react to it.
-   *
-   * @param index the applied log index
-   * @param nodes nodes whose desired set may have changed (the old and new node of every
-   *     changed task, every registered or changed node), sorted
-   * @param placementMayHelp a task became PENDING, an allocation ended (freeing capacity) or a
-   *     node registered or changed: a pending task may now be placed
-   */
-  public record AppliedChanges(long index, Set<String> nodes, boolean placementMayHelp) {
-    public AppliedChanges {
-      nodes = Collections.unmodifiableSortedSet(new TreeSet<>(nodes));
-    }
+    ViewLoader.load(rocks, meta, tasks, dedupe, nodes, eventLog);
   }
 
   /**
@@ -218,7 +175,7 @@ public final class StateStore implements AutoCloseable {
         lock.unlock();
       }
     }
-    notifyApplied(changes);
+    listeners.tell(changes);
     return result;
   }
 
@@ -227,21 +184,11 @@ public final class StateStore implements AutoCloseable {
    * thread (see {@link AppliedListener}).
    */
   public void addAppliedListener(AppliedListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    listeners.add(listener);
   }
 
   public void removeAppliedListener(AppliedListener listener) {
     listeners.remove(listener);
-  }
-
-  private void notifyApplied(AppliedChanges changes) {
-    for (AppliedListener listener : listeners) {
-      try {
-        listener.applied(changes);
-      } catch (RuntimeException e) {
-        LOG.warn("event=applied_listener_failed index={} listener={}", changes.index(), listener, e);
-      }
-    }
   }
 
   /**
@@ -329,18 +276,7 @@ public final class StateStore implements AutoCloseable {
     Objects.requireNonNull(node, "node");
     Lock lock = readLock();
     try {
-      List<TaskRecord> out = new ArrayList<>();
-      for (long seq : tasks.onNode(node)) {
-        TaskViews.Entry entry = tasks.entry(seq);
-        if (entry == null || entry.load() == null || !entry.load().node().equals(node)) {
-          continue;
-        }
-        TaskRecord task = tasks.get(seq);  // re-checked: it may have changed since the entry was read
-        if (task != null && TaskStates.hasLiveAllocation(task) && task.getAllocation().getNode().equals(node)) {
-          out.add(task);
-        }
-      }
-      return out;
+      return FleetQueries.tasksOnNode(tasks, node);
     } finally {
       lock.unlock();
     }
@@ -354,14 +290,7 @@ public final class StateStore implements AutoCloseable {
   public List<TaskRecord> pendingTasks(int limit) {
     Lock lock = readLock();
     try {
-      List<TaskRecord> out = new ArrayList<>();
-      for (var it = tasks.withStatus(TaskStatus.PENDING).iterator(); it.hasNext() && out.size() < limit; ) {
-        TaskRecord task = tasks.get(it.next());
-        if (task != null && task.getStatus() == TaskStatus.PENDING) {
-          out.add(task);
-        }
-      }
-      return out;
+      return FleetQueries.pendingTasks(tasks, limit);
     } finally {
       lock.unlock();
     }
@@ -382,22 +311,9 @@ public final class StateStore implements AutoCloseable {
    * @throws UncheckedIOException RocksDB could not be read
    */
   public List<EventRecord> events(long afterIndex, int afterPosition, int limit) {
-    if (limit <= 0) {
-      return List.of();
-    }
-    byte[] after = Keys.eventKey(afterIndex, afterPosition);
-    byte[] head = eventLog.head();
-    byte[] from = Arrays.compareUnsigned(after, head) < 0 ? head : after;
-    List<EventRecord> out = new ArrayList<>(Math.min(limit, 256));
     Lock lock = readLock();
     try {
-      rocks.scanFrom(RocksHandles.EVENTS, from, (key, value) -> {
-        if (!Arrays.equals(key, after)) {
-          out.add(Records.parse(EventRecord.parser(), value, "event"));
-        }
-        return out.size() < limit;
-      });
-      return out;
+      return eventLog.read(rocks, afterIndex, afterPosition, limit);
     } catch (IOException e) {
       throw new UncheckedIOException("reading events failed", e);
     } finally {

@@ -114,7 +114,7 @@ class ClusterStateTest {
   @Test
   void listenersHearWhichNodesMayHaveChanged() throws IOException {
     try (StateStore store = Fixtures.open(dir.resolve("db"))) {
-      List<StateStore.AppliedChanges> heard = new ArrayList<>();
+      List<AppliedChanges> heard = new ArrayList<>();
       store.addAppliedListener(heard::add);
       store.addAppliedListener(c -> {
         throw new IllegalStateException("a failing listener is only logged");
@@ -123,12 +123,12 @@ class ClusterStateTest {
       new Fixtures.Feeder(store).apply(2, submit(header(2, 2_000), spec("later"), false));
 
       assertEquals(List.of(
-          new StateStore.AppliedChanges(1, Set.of("n1", "n2"), true),   // registered
-          new StateStore.AppliedChanges(2, Set.of(), true),             // tasks became pending
-          new StateStore.AppliedChanges(3, Set.of("n1", "n2"), false),  // placed
-          new StateStore.AppliedChanges(4, Set.of("n1", "n2"), true),   // t3 exited: capacity freed
-          new StateStore.AppliedChanges(5, Set.of("n1", "n2"), true),   // n2 restarted
-          new StateStore.AppliedChanges(6, Set.of(), false)), heard);   // created only
+          new AppliedChanges(1, Set.of("n1", "n2"), true),   // registered
+          new AppliedChanges(2, Set.of(), true),             // tasks became pending
+          new AppliedChanges(3, Set.of("n1", "n2"), false),  // placed
+          new AppliedChanges(4, Set.of("n1", "n2"), true),   // t3 exited: capacity freed
+          new AppliedChanges(5, Set.of("n1", "n2"), true),   // n2 restarted
+          new AppliedChanges(6, Set.of(), false)), heard);   // created only
     }
   }
 }

@@ -1,0 +1,43 @@
+package org.openautoglm.oag.coordinator.state;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.openautoglm.oag.state.v1.TaskRecord;
+import org.openautoglm.oag.state.v1.TaskStatus;
+
+/**
+ * The reads the leader's agent sessions and placement make, over the task views: a node's
+ * desired set and the pending queue. Every record reached through an index is re-checked, as
+ * {@link TaskViews} asks. Stateless; the caller holds the store's read lock.
+ */
+final class FleetQueries {
+  private FleetQueries() {}
+
+  /** Tasks whose current allocation is on {@code node} and has not ended, in creation order. */
+  static List<TaskRecord> tasksOnNode(TaskViews tasks, String node) {
+    List<TaskRecord> out = new ArrayList<>();
+    for (long seq : tasks.onNode(node)) {
+      TaskViews.Entry entry = tasks.entry(seq);
+      if (entry == null || entry.load() == null || !entry.load().node().equals(node)) {
+        continue;
+      }
+      TaskRecord task = tasks.get(seq);  // re-checked: it may have changed since the entry was read
+      if (task != null && TaskStates.hasLiveAllocation(task) && task.getAllocation().getNode().equals(node)) {
+        out.add(task);
+      }
+    }
+    return out;
+  }
+
+  /** Up to {@code limit} PENDING tasks, oldest (lowest sequence number) first. */
+  static List<TaskRecord> pendingTasks(TaskViews tasks, int limit) {
+    List<TaskRecord> out = new ArrayList<>();
+    for (var it = tasks.withStatus(TaskStatus.PENDING).iterator(); it.hasNext() && out.size() < limit; ) {
+      TaskRecord task = tasks.get(it.next());
+      if (task != null && task.getStatus() == TaskStatus.PENDING) {
+        out.add(task);
+      }
+    }
+    return out;
+  }
+}
