@@ -259,8 +259,8 @@ public final class Agent implements AutoCloseable {
 
   private RegisterRequest registration() {
     Capacity.Builder c = Capacity.newBuilder()
-        .setCpuMillis(capacity.cores() * 1000)
-        .setMemoryMib(capacity.memoryMiB());
+        .setCpuMillis(config.cpuMillis() > 0 ? (int) config.cpuMillis() : capacity.cores() * 1000)
+        .setMemoryMib(config.memoryMib() > 0 ? config.memoryMib() : capacity.memoryMiB());
     for (org.openautoglm.oag.agent.gpu.Gpu g : capacity.gpus()) {
       c.addGpus(Gpu.newBuilder().setIndex(g.index()).setModel(g.model())
           .setMemoryMib(g.memoryMiB()).setUuid(g.uuid()));

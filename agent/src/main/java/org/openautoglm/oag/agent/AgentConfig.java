@@ -28,11 +28,15 @@ import java.util.Objects;
  * @param logPoll how often followed output files are read for new bytes
  * @param stopTasksOnExit whether {@link Agent#close()} stops every allocation (default: they
  *     keep running in their own sessions)
+ * @param cpuMillis the cpu this node offers the scheduler, in thousandths of a core; 0 offers
+ *     every core the agent may run on
+ * @param memoryMib the memory this node offers the scheduler; 0 offers {@code MemTotal}
  */
 public record AgentConfig(String nodeId, Path dataDir, List<String> coordinators,
     Map<String, String> labels, String address, Duration heartbeat, Duration supervisionStep,
     Duration reconnectMin, Duration reconnectMax, Duration sessionIdleTimeout,
-    Duration defaultStopGrace, Duration logPoll, boolean stopTasksOnExit) {
+    Duration defaultStopGrace, Duration logPoll, boolean stopTasksOnExit, long cpuMillis,
+    long memoryMib) {
 
   public AgentConfig {
     if (nodeId == null || !nodeId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
@@ -60,6 +64,13 @@ public record AgentConfig(String nodeId, Path dataDir, List<String> coordinators
     if (defaultStopGrace.isNegative()) {
       throw new IllegalArgumentException("defaultStopGrace must not be negative");
     }
+    if (cpuMillis < 0 || cpuMillis > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("cpu must be 0 (detect) to " + Integer.MAX_VALUE
+          + " millicores, was " + cpuMillis);
+    }
+    if (memoryMib < 0) {
+      throw new IllegalArgumentException("memory must be 0 (detect) or more MiB, was " + memoryMib);
+    }
   }
 
   public static Builder builder(String nodeId, List<String> coordinators, Path dataDir) {
@@ -70,7 +81,8 @@ public record AgentConfig(String nodeId, Path dataDir, List<String> coordinators
     return new Builder(nodeId, coordinators, dataDir).labels(labels).address(address)
         .heartbeat(heartbeat).supervisionStep(supervisionStep)
         .reconnect(reconnectMin, reconnectMax).sessionIdleTimeout(sessionIdleTimeout)
-        .defaultStopGrace(defaultStopGrace).logPoll(logPoll).stopTasksOnExit(stopTasksOnExit);
+        .defaultStopGrace(defaultStopGrace).logPoll(logPoll).stopTasksOnExit(stopTasksOnExit)
+        .offer(cpuMillis, memoryMib);
   }
 
   private static void positive(String name, Duration d) {
@@ -99,6 +111,8 @@ public record AgentConfig(String nodeId, Path dataDir, List<String> coordinators
     private Duration defaultStopGrace = Duration.ofSeconds(10);
     private Duration logPoll = Duration.ofMillis(200);
     private boolean stopTasksOnExit;
+    private long cpuMillis;
+    private long memoryMib;
 
     private Builder(String nodeId, List<String> coordinators, Path dataDir) {
       this.nodeId = nodeId;
@@ -152,10 +166,17 @@ public record AgentConfig(String nodeId, Path dataDir, List<String> coordinators
       return this;
     }
 
+    /** What this node offers the scheduler instead of what was detected; 0 keeps the detected. */
+    public Builder offer(long cpuMillis, long memoryMib) {
+      this.cpuMillis = cpuMillis;
+      this.memoryMib = memoryMib;
+      return this;
+    }
+
     public AgentConfig build() {
       return new AgentConfig(nodeId, dataDir, coordinators, labels, address, heartbeat,
           supervisionStep, reconnectMin, reconnectMax, sessionIdleTimeout, defaultStopGrace,
-          logPoll, stopTasksOnExit);
+          logPoll, stopTasksOnExit, cpuMillis, memoryMib);
     }
   }
 

@@ -43,6 +43,14 @@ final class AgentCommand implements Callable<Integer> {
       description = "Heartbeat interval unless the leader names one, e.g. 500ms, 1s (default: 500ms).")
   Duration heartbeat;
 
+  @Option(names = "--cpu", converter = Units.Cpu.class, paramLabel = "CORES",
+      description = "CPU this node offers the scheduler: 4, 0.5, 1500m (default: every core it may use).")
+  Double cpu;
+
+  @Option(names = "--memory", converter = Units.Memory.class, paramLabel = "SIZE",
+      description = "Memory this node offers the scheduler: 8Gi, 4096 (MiB) (default: MemTotal).")
+  Long memoryMiB;
+
   @Option(names = "--stop-tasks-on-exit",
       description = "Stop every allocation when the agent exits (default: leave them running).")
   boolean stopTasksOnExit;
@@ -84,6 +92,13 @@ final class AgentCommand implements Callable<Integer> {
       if (heartbeat != null) {
         b.heartbeat(heartbeat);
       }
+      if ((cpu != null && Math.round(cpu * 1000) < 1) || (cpu != null && cpu * 1000 > Integer.MAX_VALUE)) {
+        throw usage("--cpu", "must be at least 1m and at most " + Integer.MAX_VALUE / 1000 + " cores");
+      }
+      if (memoryMiB != null && memoryMiB < 1) {
+        throw usage("--memory", "must be at least 1 MiB");
+      }
+      b.offer(cpu == null ? 0 : Math.round(cpu * 1000), memoryMiB == null ? 0 : memoryMiB);
       return b.build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
