@@ -7,6 +7,7 @@ import org.openautoglm.oag.api.v1.Event;
 import org.openautoglm.oag.api.v1.FencingMode;
 import org.openautoglm.oag.api.v1.Gpu;
 import org.openautoglm.oag.api.v1.Node;
+import org.openautoglm.oag.api.v1.NodeEligibility;
 import org.openautoglm.oag.api.v1.NodeState;
 import org.openautoglm.oag.api.v1.ProcessMetrics;
 import org.openautoglm.oag.api.v1.Resources;
@@ -16,6 +17,7 @@ import org.openautoglm.oag.api.v1.TaskSpec;
 import org.openautoglm.oag.api.v1.TaskState;
 import org.openautoglm.oag.api.v1.Thresholds;
 import org.openautoglm.oag.coordinator.fleet.FleetView;
+import org.openautoglm.oag.coordinator.state.NodeStates;
 import org.openautoglm.oag.coordinator.state.NodeUsage;
 import org.openautoglm.oag.state.v1.AllocationRecord;
 import org.openautoglm.oag.state.v1.AllocationStatus;
@@ -99,7 +101,10 @@ final class ApiMapper {
     if (t.hasAllocation()) {
       task.setAllocation(toApi(t.getAllocation(), fleet));
     }
-    return task.build();
+    for (AllocationRecord a : t.getPreviousAllocationsList()) {
+      task.addPreviousAllocations(toApi(a, fleet));
+    }
+    return task.setPreviousAllocationsDropped(t.getPreviousAllocationsDropped()).build();
   }
 
   private static TaskSpec toApi(TaskSpecRecord s) {
@@ -188,7 +193,10 @@ final class ApiMapper {
         .putAllLabels(n.getLabelsMap())
         .setAddress(n.getAddress())
         .setLastHeartbeatAgeMs(fleet.heartbeatAgeMs(n.getId()))
-        .setConnected(fleet.connected(n.getId()));
+        .setConnected(fleet.connected(n.getId()))
+        .setEligibility(NodeStates.isEligible(n) ? NodeEligibility.NODE_ELIGIBLE : NodeEligibility.NODE_CORDONED)
+        .setDraining(n.hasDrain())
+        .setDrainDeadlineMs(n.getDrain().getDeadlineMs());
     for (GpuRecord g : n.getCapacity().getGpusList()) {
       node.addGpus(Gpu.newBuilder().setIndex(g.getIndex()).setModel(g.getModel()).setMemoryMib(g.getMemoryMib()));
     }

@@ -19,8 +19,10 @@ import org.openautoglm.oag.coordinator.scheduler.Plan;
 import org.openautoglm.oag.coordinator.scheduler.Resources;
 import org.openautoglm.oag.coordinator.scheduler.Scheduler;
 import org.openautoglm.oag.coordinator.scheduler.TaskDemand;
+import org.openautoglm.oag.coordinator.state.NodeStates;
 import org.openautoglm.oag.coordinator.state.NodeUsage;
 import org.openautoglm.oag.coordinator.state.StateStore;
+import org.openautoglm.oag.state.v1.AllocationStatus;
 import org.openautoglm.oag.state.v1.NodeRecord;
 import org.openautoglm.oag.state.v1.NodeStatus;
 import org.openautoglm.oag.state.v1.PlacementStrategy;
@@ -102,6 +104,9 @@ final class PlacementLoop {
     proposer.propose(command).whenComplete((result, error) -> {
       if (error != null) {
         LOG.info("event=placement_not_applied placements={} reason=\"{}\"", count, error.toString());
+      } else if (result.getRejectedCount() > 0) {
+        LOG.info("event=placements_rejected placements={} rejected={} result=\"{}\"", count,
+            result.getRejectedCount(), result.getMessage());
       } else {
         LOG.debug("event=placements_applied placements={} result=\"{}\"", count, result.getMessage());
       }
@@ -117,6 +122,12 @@ final class PlacementLoop {
     }
   }
 
+  /** The node {@code task}'s last allocation failed on, if it did: not the place to retry it. */
+  private static Set<String> avoid(TaskRecord task) {
+    return task.hasAllocation() && task.getAllocation().getStatus() == AllocationStatus.ALLOC_FAILED
+        ? Set.of(task.getAllocation().getNode()) : Set.of();
+  }
+
   /**
    * The plan for {@code pending} on the store's nodes: placements, and wait reasons for the
    * tasks whose recorded message does not already say why they wait (none while no node is
@@ -127,7 +138,7 @@ final class PlacementLoop {
     for (NodeRecord node : store.nodes()) {
       NodeUsage used = store.used(node.getId());
       nodes.add(new NodeSnapshot(node.getId(),
-          node.getStatus() == NodeStatus.UP && fleet.connected(node.getId()), true,
+          node.getStatus() == NodeStatus.UP && fleet.connected(node.getId()), NodeStates.isEligible(node),
           new Resources(node.getCapacity().getCpuMillis(), node.getCapacity().getMemoryMib(),
               node.getCapacity().getGpusCount()),
           new Resources(used.cpuMillis(), used.memoryMib(), used.gpus()),
@@ -144,13 +155,15 @@ final class PlacementLoop {
           t.getSpec().getConstraintsList().stream().map(Constraint::parse).toList(),
           t.getSpec().getPlacement() == PlacementStrategy.SPREAD
               ? TaskDemand.Strategy.SPREAD : TaskDemand.Strategy.BINPACK,
-          Set.of()));
+          avoid(t)));
     }
     Plan plan = Scheduler.schedule(nodes, demands);
     PlaceTasks.Builder command = PlaceTasks.newBuilder();
     for (Plan.Placement p : plan.placements()) {
+      TaskRecord t = byId.get(p.taskId());
       command.addPlacements(Placement.newBuilder().setTaskId(p.taskId()).setNode(p.node())
-          .setExpectedVersion(byId.get(p.taskId()).getVersion()));
+          .setExpectedVersion(t.getVersion())
+          .setPreviousGeneration(t.hasAllocation() ? t.getAllocation().getGeneration() : 0));
     }
     if (nodes.isEmpty()) {
       // No agent ever registered (a cluster used as a store, a benchmark): every task would

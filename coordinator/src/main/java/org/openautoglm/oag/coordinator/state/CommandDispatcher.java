@@ -19,22 +19,24 @@ final class CommandDispatcher {
 
   static final CommandDispatcher STANDARD = new CommandDispatcher(new SubmitTaskApplier(),
       new UpdateTaskDesiredApplier(), new RegisterNodeApplier(), new PlaceTasksApplier(),
-      new ReportAllocationsApplier());
+      new ReportAllocationsApplier(), new SetNodeEligibilityApplier());
 
   private final SubmitTaskApplier submitTask;
   private final UpdateTaskDesiredApplier updateTaskDesired;
   private final RegisterNodeApplier registerNode;
   private final PlaceTasksApplier placeTasks;
   private final ReportAllocationsApplier reportAllocations;
+  private final SetNodeEligibilityApplier setNodeEligibility;
 
   CommandDispatcher(SubmitTaskApplier submitTask, UpdateTaskDesiredApplier updateTaskDesired,
       RegisterNodeApplier registerNode, PlaceTasksApplier placeTasks,
-      ReportAllocationsApplier reportAllocations) {
+      ReportAllocationsApplier reportAllocations, SetNodeEligibilityApplier setNodeEligibility) {
     this.submitTask = submitTask;
     this.updateTaskDesired = updateTaskDesired;
     this.registerNode = registerNode;
     this.placeTasks = placeTasks;
     this.reportAllocations = reportAllocations;
+    this.setNodeEligibility = setNodeEligibility;
   }
 
   /** An applier bound to its body. */
@@ -55,6 +57,7 @@ final class CommandDispatcher {
       case REGISTER_NODE -> new Route<>(registerNode, command.getRegisterNode());
       case PLACE_TASKS -> new Route<>(placeTasks, command.getPlaceTasks());
       case REPORT_ALLOCATIONS -> new Route<>(reportAllocations, command.getReportAllocations());
+      case SET_NODE_ELIGIBILITY -> new Route<>(setNodeEligibility, command.getSetNodeEligibility());
       case BODY_NOT_SET -> null;
     };
   }

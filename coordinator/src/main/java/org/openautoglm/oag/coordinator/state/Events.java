@@ -15,7 +15,7 @@ import org.openautoglm.oag.state.v1.TaskStatus;
  * {@code .lost}), {@code task.created} and {@code task.submitted} for a new
  * task, {@code task.desired} for a stop, pause or resume request that the
  * agent carries out, and {@code node.registered}, {@code node.restarted},
- * {@code node.updated}.
+ * {@code node.updated}, {@code node.cordoned}, {@code node.uncordoned}.
  */
 final class Events {
 
@@ -25,6 +25,8 @@ final class Events {
   static final String NODE_REGISTERED = "node.registered";
   static final String NODE_RESTARTED = "node.restarted";
   static final String NODE_UPDATED = "node.updated";
+  static final String NODE_CORDONED = "node.cordoned";
+  static final String NODE_UNCORDONED = "node.uncordoned";
 
   private Events() {}
 

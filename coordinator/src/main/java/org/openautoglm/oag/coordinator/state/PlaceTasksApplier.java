@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.openautoglm.oag.command.v1.CommandResult;
 import org.openautoglm.oag.command.v1.PlaceTasks;
 import org.openautoglm.oag.command.v1.Placement;
+import org.openautoglm.oag.command.v1.Rejection;
 import org.openautoglm.oag.command.v1.WaitReason;
 import org.openautoglm.oag.coordinator.state.CommandValidator.Violation;
 import org.openautoglm.oag.state.v1.AllocationRecord;
@@ -23,17 +24,20 @@ import org.openautoglm.oag.state.v1.TaskStatus;
  * skipped, not failed, when it no longer holds:
  *
  * <ol>
- *   <li>the task exists, is PENDING, and its version is the one decided on;
- *   <li>its previous allocation, if any, has ended (never two live at once);
- *   <li>the node is registered and UP;
+ *   <li>the task exists, is PENDING, and its version and its allocation's generation are
+ *       the ones decided on;
+ *   <li>its previous allocation, if any, has ended (never two live at once: for an exclusive
+ *       task the old instance is gone before a new one is placed);
+ *   <li>the node is registered, UP and ELIGIBLE (not cordoned);
  *   <li>the task's cpu, memory and GPUs fit the node's capacity minus what its
  *       live allocations use (replicated accounting, never live metrics).
  * </ol>
  *
  * A placed task gets a new allocation {@code <task id>.<generation>} (the
  * previous generation + 1, 1 for the first) ASSIGNED to the node and becomes
- * SCHEDULED. The result is OK, its message counting what was placed and
- * naming why each skipped placement was skipped.
+ * SCHEDULED; the previous allocation joins the task's history. The result is OK, its
+ * message counting what was placed and naming why each skipped placement was skipped,
+ * and {@code rejected} listing them; the next scheduling pass retries those tasks.
  *
  * <p>A wait reason (a task the scheduler could place nowhere) becomes the
  * task's message, if the task is still PENDING at the version decided on and
@@ -74,10 +78,13 @@ final class PlaceTasksApplier implements CommandApplier<PlaceTasks> {
   public CommandResult apply(WorkingSet ws, PlaceTasks body) {
     int placed = 0;
     List<String> skipped = new ArrayList<>();
+    List<Rejection> rejected = new ArrayList<>();
     for (Placement p : body.getPlacementsList()) {
       Optional<String> why = place(ws, p);
       if (why.isPresent()) {
         skipped.add(p.getTaskId() + " " + why.get());
+        rejected.add(Rejection.newBuilder().setTaskId(p.getTaskId()).setNode(p.getNode())
+            .setReason(why.get()).build());
       } else {
         placed++;
       }
@@ -89,7 +96,7 @@ final class PlaceTasksApplier implements CommandApplier<PlaceTasks> {
     String message = "placed " + placed
         + (skipped.isEmpty() ? "" : ", skipped " + skipped.size() + ": " + String.join("; ", skipped))
         + (waiting == 0 ? "" : ", " + waiting + " wait reasons recorded");
-    return Results.ok(message);
+    return Results.ok(message).toBuilder().addAllRejected(rejected).build();
   }
 
   /** Records why a task waits; whether it changed anything. */
@@ -123,8 +130,13 @@ final class PlaceTasksApplier implements CommandApplier<PlaceTasks> {
     if (task.getVersion() != p.getExpectedVersion()) {
       return Optional.of("version changed (expected " + p.getExpectedVersion() + ", is " + task.getVersion() + ")");
     }
-    if (TaskStates.hasLiveAllocation(task)) {
-      return Optional.of("previous allocation " + task.getAllocation().getId() + " has not ended");
+    long previous = task.hasAllocation() ? task.getAllocation().getGeneration() : 0;
+    if (previous != p.getPreviousGeneration()) {
+      return Optional.of("generation changed (expected " + p.getPreviousGeneration() + ", is " + previous + ")");
+    }
+    if (task.hasAllocation() && !TaskStates.isEnded(task.getAllocation().getStatus())) {
+      return Optional.of("previous allocation " + task.getAllocation().getId() + " is "
+          + Events.allocationState(task.getAllocation().getStatus()) + ", not ended");
     }
     NodeRecord node = ws.node(p.getNode());
     if (node == null) {
@@ -133,11 +145,14 @@ final class PlaceTasksApplier implements CommandApplier<PlaceTasks> {
     if (node.getStatus() != NodeStatus.UP) {
       return Optional.of("node " + p.getNode() + " is " + node.getStatus());
     }
+    if (!NodeStates.isEligible(node)) {
+      return Optional.of("node " + p.getNode() + " is cordoned");
+    }
     Optional<String> shortOf = shortOf(node, ws.used(node.getId()), TaskStates.demand(task.getSpec()));
     if (shortOf.isPresent()) {
       return shortOf;
     }
-    long generation = task.hasAllocation() ? task.getAllocation().getGeneration() + 1 : 1;
+    long generation = previous + 1;
     AllocationRecord allocation = AllocationRecord.newBuilder()
         .setId(task.getId() + "." + generation)
         .setGeneration(generation)
@@ -145,8 +160,7 @@ final class PlaceTasksApplier implements CommandApplier<PlaceTasks> {
         .setStatus(AllocationStatus.ASSIGNED)
         .setPlacedAtMs(ws.timeMs())
         .build();
-    TaskRecord scheduled = task.toBuilder()
-        .setAllocation(allocation)
+    TaskRecord scheduled = TaskStates.withAllocation(task, allocation)
         .setNode(node.getId())
         .setStatus(TaskStatus.SCHEDULED)
         .setMessage("placed on " + node.getId())

@@ -8,6 +8,7 @@ import org.openautoglm.oag.command.v1.RegisterNode;
 import org.openautoglm.oag.coordinator.state.CommandValidator.Violation;
 import org.openautoglm.oag.state.v1.CapacityRecord;
 import org.openautoglm.oag.state.v1.GpuRecord;
+import org.openautoglm.oag.state.v1.NodeEligibility;
 import org.openautoglm.oag.state.v1.NodeRecord;
 import org.openautoglm.oag.state.v1.NodeStatus;
 
@@ -124,7 +125,7 @@ final class RegisterNodeApplier implements CommandApplier<RegisterNode> {
     String type;
     String message;
     if (old == null) {
-      next.setRegisteredAtMs(ws.timeMs());
+      next.setRegisteredAtMs(ws.timeMs()).setEligibility(NodeEligibility.ELIGIBLE);
       type = Events.NODE_REGISTERED;
       message = "registered " + describe(body.getCapacity());
     } else if (!old.getBootId().equals(body.getBootId())) {

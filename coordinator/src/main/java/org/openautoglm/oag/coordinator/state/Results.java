@@ -3,6 +3,7 @@ package org.openautoglm.oag.coordinator.state;
 import org.openautoglm.oag.command.v1.CommandResult;
 import org.openautoglm.oag.command.v1.CommandResult.Code;
 import org.openautoglm.oag.coordinator.state.CommandValidator.Violation;
+import org.openautoglm.oag.state.v1.NodeRecord;
 import org.openautoglm.oag.state.v1.TaskRecord;
 
 /** Builders of {@link CommandResult}s, so every applier words them alike. */
@@ -14,6 +15,10 @@ final class Results {
 
   static CommandResult ok(TaskRecord task) {
     return CommandResult.newBuilder().setCode(Code.OK).setTask(task).build();
+  }
+
+  static CommandResult ok(NodeRecord node) {
+    return CommandResult.newBuilder().setCode(Code.OK).setNode(node).build();
   }
 
   /** Success of a command that is not about one task. */

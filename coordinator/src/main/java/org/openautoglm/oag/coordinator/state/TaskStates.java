@@ -1,5 +1,8 @@
 package org.openautoglm.oag.coordinator.state;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.openautoglm.oag.state.v1.AllocationRecord;
 import org.openautoglm.oag.state.v1.AllocationStatus;
 import org.openautoglm.oag.state.v1.TaskRecord;
 import org.openautoglm.oag.state.v1.TaskSpecRecord;
@@ -46,6 +49,26 @@ final class TaskStates {
   /** Whether {@code task}'s current allocation is live. */
   static boolean hasLiveAllocation(TaskRecord task) {
     return task.hasAllocation() && isLive(task.getAllocation().getStatus());
+  }
+
+  /** How many earlier allocations a task keeps; older ones are only counted. */
+  static final int MAX_PREVIOUS_ALLOCATIONS = 10;
+
+  /**
+   * {@code task} with {@code next} as its current allocation; the one it replaces joins the
+   * history (the last {@link #MAX_PREVIOUS_ALLOCATIONS} kept, older ones counted as dropped).
+   */
+  static TaskRecord.Builder withAllocation(TaskRecord task, AllocationRecord next) {
+    TaskRecord.Builder b = task.toBuilder().setAllocation(next);
+    if (task.hasAllocation()) {
+      List<AllocationRecord> history = new ArrayList<>(task.getPreviousAllocationsList());
+      history.add(task.getAllocation());
+      int drop = Math.max(0, history.size() - MAX_PREVIOUS_ALLOCATIONS);
+      b.clearPreviousAllocations()
+          .addAllPreviousAllocations(history.subList(drop, history.size()))
+          .setPreviousAllocationsDropped(task.getPreviousAllocationsDropped() + drop);
+    }
+    return b;
   }
 
   /** What one allocation of {@code spec} takes from its node. */

@@ -25,10 +25,13 @@ import org.openautoglm.oag.command.v1.CommandResult;
 import org.openautoglm.oag.command.v1.CommandResult.Code;
 import org.openautoglm.oag.command.v1.PlaceTasks;
 import org.openautoglm.oag.command.v1.Placement;
+import org.openautoglm.oag.command.v1.Rejection;
+import org.openautoglm.oag.command.v1.SetNodeEligibility;
 import org.openautoglm.oag.command.v1.WaitReason;
 import org.openautoglm.oag.state.v1.AllocationRecord;
 import org.openautoglm.oag.state.v1.AllocationStatus;
 import org.openautoglm.oag.state.v1.EventRecord;
+import org.openautoglm.oag.state.v1.NodeEligibility;
 import org.openautoglm.oag.state.v1.NodeRecord;
 import org.openautoglm.oag.state.v1.NodeStatus;
 import org.openautoglm.oag.state.v1.TaskRecord;
@@ -207,25 +210,90 @@ class PlaceTasksApplierTest {
     nodes.put(NodeRecord.newBuilder().setId("down").setStatus(NodeStatus.DOWN)
         .setCapacity(node("down", "b", 4_000, 8_192, 0).getCapacity()).build());
     AllocationRecord lost = AllocationRecord.newBuilder().setId("t1.3").setGeneration(3).setNode("down")
-        .setStatus(AllocationStatus.ALLOC_LOST).build();
+        .setStatus(AllocationStatus.ALLOC_LOST).setEndedAtMs(6_000).build();
     tasks.put(1, Fixtures.task(1, TaskStatus.PENDING, "down").toBuilder().setAllocation(lost).build());
     tasks.put(2, Fixtures.task(2, TaskStatus.PENDING, "").toBuilder()
-        .setAllocation(lost.toBuilder().setId("t2.1").setStatus(AllocationStatus.ALLOC_RUNNING)).build());
+        .setAllocation(lost.toBuilder().setId("t2.3").setStatus(AllocationStatus.ALLOC_RUNNING)).build());
     tasks.put(3, Fixtures.task(3, TaskStatus.PENDING, ""));
+    tasks.put(4, Fixtures.task(4, TaskStatus.PENDING, "").toBuilder()
+        .setAllocation(lost.toBuilder().setId("t4.3")).build());
     WorkingSet ws = new WorkingSet(tasks.views, nodes, new DedupeTable(k -> null), new EventLog(), 40, 7_000, 10);
 
     CommandResult r = new PlaceTasksApplier().apply(ws, PlaceTasks.newBuilder()
-        .addPlacements(placement("t1", "up", 1))
-        .addPlacements(placement("t2", "up", 1))
-        .addPlacements(placement("t3", "down", 1)).build());
+        .addPlacements(placement("t1", "up", 1).toBuilder().setPreviousGeneration(3))
+        .addPlacements(placement("t2", "up", 1).toBuilder().setPreviousGeneration(3))
+        .addPlacements(placement("t3", "down", 1))
+        .addPlacements(placement("t4", "up", 1).toBuilder().setPreviousGeneration(2)).build());
 
-    assertEquals("placed 1, skipped 2: t2 previous allocation t2.1 has not ended; t3 node down is DOWN", r.getMessage());
+    assertEquals("placed 1, skipped 3: t2 previous allocation t2.3 is running, not ended; "
+        + "t3 node down is DOWN; t4 generation changed (expected 2, is 3)", r.getMessage());
+    assertEquals(List.of(
+        Rejection.newBuilder().setTaskId("t2").setNode("up").setReason("previous allocation t2.3 is running, not ended").build(),
+        Rejection.newBuilder().setTaskId("t3").setNode("down").setReason("node down is DOWN").build(),
+        Rejection.newBuilder().setTaskId("t4").setNode("up").setReason("generation changed (expected 2, is 3)").build()),
+        r.getRejectedList());
     AllocationRecord next = ws.task(1).getAllocation();
     assertEquals("t1.4", next.getId());
     assertEquals(4, next.getGeneration());
+    assertEquals(List.of(lost), ws.task(1).getPreviousAllocationsList());
     assertEquals("up", ws.task(1).getNode());
     assertEquals(40, ws.task(1).getVersion());
     assertEquals(new NodeUsage(500, 1_024, 0, 1), ws.used("up"));
     assertEquals(Set.of("down", "up"), ws.touchedNodes());
+  }
+
+  @Test
+  void aTaskKeepsItsLastAllocationsOldestFirstAndCountsTheRest() {
+    TaskRecord task = Fixtures.task(1, TaskStatus.PENDING, "");
+    for (int g = 1; g <= TaskStates.MAX_PREVIOUS_ALLOCATIONS + 3; g++) {
+      task = TaskStates.withAllocation(task, AllocationRecord.newBuilder().setId("t1." + g).setGeneration(g)
+          .setStatus(AllocationStatus.EXITED).build()).build();
+    }
+
+    assertEquals("t1.13", task.getAllocation().getId());
+    assertEquals(TaskStates.MAX_PREVIOUS_ALLOCATIONS, task.getPreviousAllocationsCount());
+    assertEquals("t1.3", task.getPreviousAllocations(0).getId());
+    assertEquals("t1.12", task.getPreviousAllocations(TaskStates.MAX_PREVIOUS_ALLOCATIONS - 1).getId());
+    assertEquals(2, task.getPreviousAllocationsDropped());
+  }
+
+  @Test
+  void aCordonedNodeGetsNothingNewAndKeepsWhatItHas() throws IOException {
+    TaskRecord a = submitted("a");
+    TaskRecord b = submitted("b");
+    placeOn("n1", a);
+
+    CommandResult cordoned = feed.one(1, eligibility("n1", NodeEligibility.CORDONED));
+    CommandResult r = placeOn("n1", b);
+
+    assertEquals(NodeEligibility.CORDONED, cordoned.getNode().getEligibility());
+    assertEquals("placed 0, skipped 1: " + b.getId() + " node n1 is cordoned", r.getMessage());
+    assertEquals(TaskStatus.SCHEDULED, store.task(a.getId()).orElseThrow().getStatus());
+    assertEquals(TaskStatus.PENDING, store.task(b.getId()).orElseThrow().getStatus());
+
+    feed.one(1, eligibility("n1", NodeEligibility.ELIGIBLE));
+    assertEquals("placed 1", placeOn("n1", b).getMessage());
+  }
+
+  @Test
+  void aPlanDecidedOnTheSameSnapshotAsAnAppliedOneLosesOnlyWhatNoLongerFits() throws IOException {
+    TaskRecord a = submitted("a");
+    TaskRecord b = submitted("b");
+    TaskRecord c = submitted("c");
+    // Two plans made on one snapshot (n1 empty): the first takes a and b, filling n1.
+    assertEquals("placed 2", placeOn("n1", a, b).getMessage());
+    TaskRecord d = submitted(spec("d").toBuilder().setCpuMillis(0).setMemoryMib(0).build());
+
+    CommandResult second = placeOn("n1", c, d);
+
+    assertEquals(List.of(Rejection.newBuilder().setTaskId(c.getId()).setNode("n1")
+        .setReason("does not fit n1: cpu_millis 500 > free 0").build()), second.getRejectedList());
+    assertEquals(TaskStatus.SCHEDULED, store.task(d.getId()).orElseThrow().getStatus());
+    assertEquals(List.of(c), store.pendingTasks(10));
+  }
+
+  private static org.openautoglm.oag.command.v1.Command eligibility(String node, NodeEligibility e) {
+    return org.openautoglm.oag.command.v1.Command.newBuilder().setHeader(header(1, 2_500))
+        .setSetNodeEligibility(SetNodeEligibility.newBuilder().setNodeId(node).setEligibility(e)).build();
   }
 }
