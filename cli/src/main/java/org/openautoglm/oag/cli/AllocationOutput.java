@@ -80,6 +80,36 @@ final class AllocationOutput {
     rows.add(new String[] {"  Started:", Output.dash(Output.time(a.getStartedAtMs()))});
     rows.add(new String[] {"  Ended:", Output.dash(Output.time(a.getEndedAtMs()))});
     rows.add(new String[] {"  Reason:", Output.dash(a.getReason())});
+    history(t, rows);
+  }
+
+  /** Every allocation of the task, oldest first, one line each (older ones not kept: counted). */
+  private static void history(Task t, List<String[]> rows) {
+    String dropped = t.getPreviousAllocationsDropped() == 0 ? ""
+        : " (" + t.getPreviousAllocationsDropped() + " older not kept)";
+    int count = t.getPreviousAllocationsCount() + 1;
+    rows.add(new String[] {"History:", count + (count == 1 ? " allocation" : " allocations") + dropped});
+    List<Allocation> all = new ArrayList<>(t.getPreviousAllocationsList());
+    all.add(t.getAllocation());
+    for (Allocation a : all) {
+      rows.add(new String[] {"  #" + a.getGeneration() + ":", summary(a)});
+    }
+  }
+
+  /** {@code a1 EXITED, placed ..., started ..., ended ... (exit 0)}, and why it ended. */
+  static String summary(Allocation a) {
+    StringBuilder b = new StringBuilder(Output.dash(a.getNode())).append(' ')
+        .append(Output.dash(allocationState(a.getState())))
+        .append(", placed ").append(Output.dash(Output.time(a.getPlacedAtMs())))
+        .append(", started ").append(Output.dash(Output.time(a.getStartedAtMs())))
+        .append(", ended ").append(Output.dash(Output.time(a.getEndedAtMs())));
+    if (a.getExited()) {
+      b.append(", exit ").append(a.getExitCode());
+    }
+    if (!a.getReason().isEmpty()) {
+      b.append(": ").append(a.getReason());
+    }
+    return b.toString();
   }
 
   /** {@code memory 2Gi, cpu 150% for 30s, runtime 1h; then kill}, or {@code -}. */

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import org.openautoglm.oag.api.v1.Event;
 import org.openautoglm.oag.api.v1.Gpu;
 import org.openautoglm.oag.api.v1.Node;
+import org.openautoglm.oag.api.v1.NodeEligibility;
 import org.openautoglm.oag.api.v1.NodeState;
 import org.openautoglm.oag.api.v1.Resources;
 
@@ -30,13 +31,21 @@ final class FleetOutput {
     for (Node n : nodes) {
       Resources cap = n.getCapacity();
       Resources used = n.getUsed();
-      rows.add(new String[] {n.getId(), nodeState(n.getState()),
+      rows.add(new String[] {n.getId(), nodeState(n.getState()), scheduling(n),
           Output.cores(used.getCpuMillis()) + "/" + Output.cores(cap.getCpuMillis()),
           Output.memoryName(used.getMemoryMib()) + "/" + Output.memoryName(cap.getMemoryMib()),
           used.getGpus() + "/" + cap.getGpus(), Integer.toString(n.getTasks()),
           Output.ageName(n.getLastHeartbeatAgeMs())});
     }
-    out.table(new String[] {"ID", "STATE", "CPU", "MEMORY", "GPUS", "TASKS", "HEARTBEAT"}, rows);
+    out.table(new String[] {"ID", "STATE", "SCHEDULING", "CPU", "MEMORY", "GPUS", "TASKS", "HEARTBEAT"}, rows);
+  }
+
+  /** Whether new work may go there: {@code eligible}, {@code cordoned}, {@code draining}. */
+  static String scheduling(Node n) {
+    if (n.getDraining()) {
+      return "draining";
+    }
+    return n.getEligibility() == NodeEligibility.NODE_CORDONED ? "cordoned" : "eligible";
   }
 
   static ArrayNode nodesJson(List<Node> nodes) {
@@ -54,6 +63,9 @@ final class FleetOutput {
           n.getLastHeartbeatAgeMs() < 0 ? null : n.getLastHeartbeatAgeMs());
       j.put("cpuPercent", n.getCpuPercent());
       j.put("memoryUsedMiB", n.getMemoryUsedMib());
+      j.put("eligibility", n.getEligibility() == NodeEligibility.NODE_CORDONED ? "CORDONED" : "ELIGIBLE");
+      j.put("draining", n.getDraining());
+      j.put("drainDeadline", n.getDraining() ? Output.time(n.getDrainDeadlineMs()) : null);
       ObjectNode labels = j.putObject("labels");
       new TreeMap<>(n.getLabelsMap()).forEach(labels::put);
       ArrayNode gpus = j.putArray("gpus");

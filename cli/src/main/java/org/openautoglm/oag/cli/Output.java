@@ -97,6 +97,9 @@ final class Output {
     spec.getConstraintsList().forEach(constraints::add);
     n.put("placement", spec.getPlacement() == PlacementStrategy.PLACEMENT_SPREAD ? "spread" : "binpack");
     n.set("allocation", t.hasAllocation() ? AllocationOutput.json(t.getAllocation()) : null);
+    ArrayNode previous = n.putArray("previousAllocations");
+    t.getPreviousAllocationsList().forEach(a -> previous.add(AllocationOutput.json(a)));
+    n.put("previousAllocationsDropped", t.getPreviousAllocationsDropped());
     return n;
   }
 
@@ -169,6 +172,17 @@ final class Output {
     }
     table(new String[] {"ID", "NAME", "STATE", "DESIRED", "NODE", "CPU", "MEMORY", "COMMAND"},
         rows);
+  }
+
+  /** Tasks waiting for a place: what they ask for and the scheduler's reason they wait. */
+  void pendingTable(List<Task> tasks) {
+    List<String[]> rows = new ArrayList<>();
+    for (Task t : tasks) {
+      var r = t.getSpec().getResources();
+      rows.add(new String[] {t.getId(), dash(t.getSpec().getName()), Integer.toString(t.getSpec().getPriority()),
+          cores(r.getCpuMillis()), r.getMemoryMib() + "Mi", Integer.toString(r.getGpus()), dash(t.getMessage())});
+    }
+    table(new String[] {"ID", "NAME", "PRIORITY", "CPU", "MEMORY", "GPUS", "WAITING FOR"}, rows);
   }
 
   void clusterTable(ClusterStatus s) {

@@ -233,7 +233,8 @@ final class TaskCommand {
     @Mixin OutputOptions output;
 
     @Option(names = "--state", paramLabel = "STATE", converter = Units.State.class,
-        description = "Only tasks in these states; repeatable: " + Units.State.NAMES + ".")
+        description = "Only tasks in these states; repeatable: " + Units.State.NAMES + ". "
+            + "With only PENDING, the table shows why each task waits.")
     List<TaskState> states = new ArrayList<>();
 
     @Option(names = "--name-prefix", paramLabel = "P") String namePrefix = "";
@@ -258,6 +259,8 @@ final class TaskCommand {
         Output out = new Output(spec.commandLine().getOut());
         if (output.json()) {
           out.json(Output.tasksJson(tasks));
+        } else if (states.equals(List.of(TaskState.PENDING))) {
+          out.pendingTable(tasks);
         } else {
           out.taskTable(tasks);
         }

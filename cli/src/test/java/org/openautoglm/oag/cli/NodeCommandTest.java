@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openautoglm.oag.api.v1.Gpu;
 import org.openautoglm.oag.api.v1.Node;
+import org.openautoglm.oag.api.v1.NodeEligibility;
 import org.openautoglm.oag.api.v1.NodeState;
 import org.openautoglm.oag.api.v1.Resources;
 import org.openautoglm.oag.client.testing.FakeCoordinator;
@@ -25,6 +26,7 @@ class NodeCommandTest extends CliTestSupport {
         .addGpus(Gpu.newBuilder().setIndex(0).setModel("H100").setMemoryMib(81920))
         .build());
     fake.putNode(Node.newBuilder().setId("w2").setState(NodeState.NODE_DOWN)
+        .setEligibility(NodeEligibility.NODE_CORDONED)
         .setCapacity(Resources.newBuilder().setCpuMillis(2000).setMemoryMib(3072))
         .setLastHeartbeatAgeMs(-1).build());
   }
@@ -38,11 +40,11 @@ class NodeCommandTest extends CliTestSupport {
     assertEquals(0, r.exit(), r.err());
     String[] lines = r.out().split("\n");
     assertEquals(3, lines.length, r.out());
-    assertTrue(lines[0].matches("ID\\s+STATE\\s+CPU\\s+MEMORY\\s+GPUS\\s+TASKS\\s+HEARTBEAT"),
+    assertTrue(lines[0].matches("ID\\s+STATE\\s+SCHEDULING\\s+CPU\\s+MEMORY\\s+GPUS\\s+TASKS\\s+HEARTBEAT"),
         lines[0]);
-    assertTrue(lines[1].matches("w1\\s+UP\\s+1\\.5/4\\s+512Mi/16Gi\\s+1/2\\s+3\\s+0\\.4s ago"),
+    assertTrue(lines[1].matches("w1\\s+UP\\s+eligible\\s+1\\.5/4\\s+512Mi/16Gi\\s+1/2\\s+3\\s+0\\.4s ago"),
         lines[1]);
-    assertTrue(lines[2].matches("w2\\s+DOWN\\s+0/2\\s+0Mi/3Gi\\s+0/0\\s+0\\s+-"), lines[2]);
+    assertTrue(lines[2].matches("w2\\s+DOWN\\s+cordoned\\s+0/2\\s+0Mi/3Gi\\s+0/0\\s+0\\s+-"), lines[2]);
   }
 
   @Test
@@ -57,7 +59,9 @@ class NodeCommandTest extends CliTestSupport {
     List<String> names = new ArrayList<>();
     j.get(0).fieldNames().forEachRemaining(names::add);
     assertEquals(List.of("id", "state", "address", "connected", "capacity", "used", "tasks",
-        "lastHeartbeatAgeMs", "cpuPercent", "memoryUsedMiB", "labels", "gpus"), names);
+        "lastHeartbeatAgeMs", "cpuPercent", "memoryUsedMiB", "eligibility", "draining", "drainDeadline",
+        "labels", "gpus"), names);
+    assertEquals("CORDONED", j.get(1).get("eligibility").asText());
     assertEquals(4.0, j.get(0).get("capacity").get("cpu").asDouble());
     assertEquals(512, j.get(0).get("used").get("memoryMiB").asLong());
     assertEquals(420, j.get(0).get("lastHeartbeatAgeMs").asLong());

@@ -236,7 +236,8 @@ class TaskCommandTest extends CliTestSupport {
     assertEquals(List.of("id", "name", "state", "desired", "node", "command", "args", "cpu",
         "memoryMiB", "gpus", "restart", "labels", "priority", "createdAt", "updatedAt",
         "finishedAt", "version", "message", "fencing", "thresholds", "stopGraceMs",
-        "constraints", "placement", "allocation"), names);
+        "constraints", "placement", "allocation", "previousAllocations", "previousAllocationsDropped"), names);
+    assertEquals(0, j.get("previousAllocations").size());
     JsonNode a = j.get("allocation");
     List<String> allocationNames = new ArrayList<>();
     a.fieldNames().forEachRemaining(allocationNames::add);
@@ -322,6 +323,45 @@ class TaskCommandTest extends CliTestSupport {
     assertEquals(0, r.exit(), r.err());
     String row = r.out().split("\n")[1];
     assertTrue(row.matches("t7\\s+echo\\s+RUNNING\\s+PAUSED\\s+n1\\s+.*"), row);
+  }
+
+  @Test
+  void getListsEveryAllocationOldestFirstWithWhyEachEnded() throws Exception {
+    Task t = fullTask();
+    fake.put(t.toBuilder().setPreviousAllocationsDropped(1)
+        .addPreviousAllocations(Allocation.newBuilder().setId("a7-2").setGeneration(2).setNode("n2")
+            .setState(AllocationState.ALLOCATION_FAILED).setExited(true).setExitCode(1)
+            .setPlacedAtMs(1_700_000_000_000L).setStartedAtMs(1_700_000_000_100L)
+            .setEndedAtMs(1_700_000_000_400L).setReason("restart budget exhausted"))
+        .build());
+
+    Result r = oag("task", "get", "t7");
+    JsonNode j = JSON.readTree(oag("task", "get", "t7", "-o", "json").out());
+
+    assertEquals(0, r.exit(), r.err());
+    assertRow(r.out(), "History:", "2 allocations (1 older not kept)");
+    assertRow(r.out(), "  #2:", "n2 FAILED, placed 2023-11-14T22:13:20Z, started 2023-11-14T22:13:20.100Z, "
+        + "ended 2023-11-14T22:13:20.400Z, exit 1: restart budget exhausted");
+    assertRow(r.out(), "  #3:", "n1 RUNNING, placed 2023-11-14T22:13:20.500Z, started 2023-11-14T22:13:21Z, ended -");
+    assertTrue(r.out().indexOf("  #2:") < r.out().indexOf("  #3:"), r.out());
+    assertEquals("FAILED", j.get("previousAllocations").get(0).get("state").asText());
+    assertEquals(1, j.get("previousAllocationsDropped").asLong());
+  }
+
+  @Test
+  void listOfPendingTasksShowsWhyEachWaits() {
+    fake.put(Task.newBuilder().setId("t8").setState(TaskState.PENDING)
+        .setSpec(TaskSpec.newBuilder().setName("big").setCommand("sleep").setPriority(5)
+            .setResources(Resources.newBuilder().setCpuMillis(1000).setMemoryMib(8192)))
+        .setMessage("insufficient memory: need 8192 MiB, largest free 4096 MiB on 3 eligible nodes").build());
+
+    Result r = oag("task", "list", "--state", "PENDING");
+
+    assertEquals(0, r.exit(), r.err());
+    String[] lines = r.out().split("\n");
+    assertTrue(lines[0].matches("ID\\s+NAME\\s+PRIORITY\\s+CPU\\s+MEMORY\\s+GPUS\\s+WAITING FOR"), lines[0]);
+    assertTrue(lines[1].matches("t8\\s+big\\s+5\\s+1\\s+8192Mi\\s+0\\s+insufficient memory: need 8192 MiB, "
+        + "largest free 4096 MiB on 3 eligible nodes"), lines[1]);
   }
 
   @Test
