@@ -238,6 +238,42 @@ class AgentSessionIT {
   }
 
   @Test
+  void aFullClusterKeepsTheNextTaskWaitingUntilAStoppedTaskFreesItsRoom() {
+    int leader = cluster.awaitLeader();
+    agent = new TestAgent("only", "boot-1");
+    agent.register(cluster.channel(leader), 2000, 2048);
+    agent.connect(cluster.channel(leader), List.of());
+    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node(leader).fleet().connected("only"));
+    List<Task> fill = List.of(submitSized(leader, "fill-1", 1000, 1024), submitSized(leader, "fill-2", 1000, 1024));
+    for (Task t : fill) {
+      awaitDesired(t.getId(), DesiredState.RUN);
+    }
+
+    Task next = submitSized(leader, "next", 1000, 1024);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      Task t = get(leader, next.getId());
+      assertThat(t.getState()).isEqualTo(TaskState.PENDING);
+      assertThat(t.getMessage()).isEqualTo("insufficient memory: need 1024 MiB, largest free 0 MiB on 1 eligible node");
+    });
+
+    Requests.tasks(cluster.channel(leader)).stop(TaskActionRequest.newBuilder()
+        .setMeta(RequestMeta.newBuilder().setClientId("it").setRequestId("stop-fill-1"))
+        .setTaskId(fill.get(0).getId()).build());
+    DesiredAllocation stopping = awaitDesired(fill.get(0).getId(), DesiredState.STOP);
+    agent.heartbeat(List.of(observed(stopping, AllocationState.KILLED, 0)));
+
+    DesiredAllocation placed = awaitDesired(next.getId(), DesiredState.RUN);
+    assertThat(placed.getGeneration()).isEqualTo(1);
+    assertThat(get(leader, next.getId()).getNode()).isEqualTo("only");
+  }
+
+  private Task submitSized(int node, String name, int cpuMillis, long memoryMib) {
+    CreateTaskRequest r = Requests.submit("it", name, name);
+    return Requests.tasks(cluster.channel(node)).submit(r.toBuilder().setSpec(r.getSpec().toBuilder()
+        .setResources(Resources.newBuilder().setCpuMillis(cpuMillis).setMemoryMib(memoryMib))).build()).getTask();
+  }
+
+  @Test
   void constraintsChooseTheNodeByItsLabelsAndATaskNoNodeMatchesSaysSo() {
     int leader = cluster.awaitLeader();
     agent = new TestAgent("za", "boot-1");
