@@ -102,4 +102,30 @@ class NodeCommandTest extends CliTestSupport {
     assertEquals(2, sub.exit());
     assertEquals(1, sub.errLines().size(), sub.err());
   }
+
+  @Test
+  void cordonAndUncordonSayWhatTheNodeTakesNow() throws Exception {
+    twoNodes();
+
+    Result cordon = oag("node", "cordon", "w1");
+    Result listed = oag("node", "list");
+    Result uncordon = oag("node", "uncordon", "w1", "-o", "json");
+
+    assertEquals(0, cordon.exit(), cordon.err());
+    assertEquals("node w1 cordoned\n", cordon.out());
+    assertTrue(listed.out().split("\n")[1].matches("w1\\s+UP\\s+cordoned\\s+.*"), listed.out());
+    assertEquals(0, uncordon.exit(), uncordon.err());
+    assertEquals("ELIGIBLE", new ObjectMapper().readTree(uncordon.out()).get("eligibility").asText());
+  }
+
+  @Test
+  void cordonOfAnUnknownNodeIsExitOneAndWithoutAnIdAUsageError() {
+    Result unknown = oag("node", "cordon", "w42");
+    Result missing = oag("node", "cordon");
+
+    assertEquals(1, unknown.exit());
+    assertEquals("oag: node w42 not found\n", unknown.err());
+    assertEquals(2, missing.exit());
+    assertEquals(1, missing.errLines().size(), missing.err());
+  }
 }

@@ -107,6 +107,16 @@ public interface CoordinatorClient extends AutoCloseable {
   List<Node> listNodes();
 
   /**
+   * Cordons node {@code nodeId}: no new work is placed there; what runs there stays. Setting
+   * what is already set changes nothing, so it is retried like a read. Throws
+   * {@link NotFoundException} for a node never registered.
+   */
+  Node cordon(String nodeId);
+
+  /** Makes node {@code nodeId} eligible for new work again; see {@link #cordon}. */
+  Node uncordon(String nodeId);
+
+  /**
    * Streams the event log into {@code sink}, in (index, position) order.
    *
    * <p>Without follow the stream ends after the last matching event (or {@code limit}); with

@@ -14,6 +14,8 @@ import org.openautoglm.oag.api.v1.GetTaskRequest;
 import org.openautoglm.oag.api.v1.ListNodesRequest;
 import org.openautoglm.oag.api.v1.ListTasksReply;
 import org.openautoglm.oag.api.v1.Node;
+import org.openautoglm.oag.api.v1.NodeEligibility;
+import org.openautoglm.oag.api.v1.SetNodeEligibilityRequest;
 import org.openautoglm.oag.api.v1.ReadConsistency;
 import org.openautoglm.oag.api.v1.RequestMeta;
 import org.openautoglm.oag.api.v1.Task;
@@ -128,6 +130,28 @@ final class GrpcCoordinatorClient implements CoordinatorClient {
     return loop.run("ListNodes", null, (ch, deadline, tracer) ->
         prepare(ClusterServiceGrpc.newBlockingStub(ch), deadline, tracer)
             .listNodes(req).getNodesList());
+  }
+
+  @Override
+  public Node cordon(String nodeId) {
+    return setEligibility(nodeId, NodeEligibility.NODE_CORDONED);
+  }
+
+  @Override
+  public Node uncordon(String nodeId) {
+    return setEligibility(nodeId, NodeEligibility.NODE_ELIGIBLE);
+  }
+
+  private Node setEligibility(String nodeId, NodeEligibility eligibility) {
+    if (nodeId == null || nodeId.isBlank()) {
+      throw new IllegalArgumentException("node id must not be empty");
+    }
+    SetNodeEligibilityRequest req = SetNodeEligibilityRequest.newBuilder().setNodeId(nodeId)
+        .setEligibility(eligibility).build();
+    // Idempotent on the server (setting what is set changes nothing): retried like a read.
+    return loop.run("SetNodeEligibility", null, (ch, deadline, tracer) ->
+        prepare(ClusterServiceGrpc.newBlockingStub(ch), deadline, tracer)
+            .setNodeEligibility(req).getNode());
   }
 
   @Override

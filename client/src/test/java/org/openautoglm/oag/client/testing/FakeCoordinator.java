@@ -32,6 +32,8 @@ import org.openautoglm.oag.api.v1.LogChunk;
 import org.openautoglm.oag.api.v1.LogsRequest;
 import org.openautoglm.oag.api.v1.Member;
 import org.openautoglm.oag.api.v1.Node;
+import org.openautoglm.oag.api.v1.NodeReply;
+import org.openautoglm.oag.api.v1.SetNodeEligibilityRequest;
 import org.openautoglm.oag.api.v1.RequestMeta;
 import org.openautoglm.oag.api.v1.Task;
 import org.openautoglm.oag.api.v1.TaskActionRequest;
@@ -438,6 +440,25 @@ public final class FakeCoordinator implements AutoCloseable {
           out.onCompleted();
         }
       }
+    }
+
+    @Override
+    public void setNodeEligibility(SetNodeEligibilityRequest r, StreamObserver<NodeReply> out) {
+      if (intercept(r, null, out)) {
+        return;
+      }
+      Node updated;
+      synchronized (FakeCoordinator.this) {
+        Node n = nodes.get(r.getNodeId());
+        if (n == null) {
+          out.onError(Status.NOT_FOUND.withDescription("node " + r.getNodeId() + " not found").asRuntimeException());
+          return;
+        }
+        updated = n.toBuilder().setEligibility(r.getEligibility()).build();
+        nodes.put(updated.getId(), updated);
+      }
+      out.onNext(NodeReply.newBuilder().setNode(updated).build());
+      out.onCompleted();
     }
 
     @Override

@@ -66,7 +66,7 @@ public final class ApiServer implements AutoCloseable {
     });
     Duration deadline = config.requestDeadline();
     CallMetrics metrics = new CallMetrics(meters);
-    this.cluster = new ClusterEndpoint(raft, peers, config.clusterId(), fanOut, fleet);
+    this.cluster = new ClusterEndpoint(raft, proposer, deadline, peers, config.clusterId(), fanOut, fleet);
     this.server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.apiPort()))
         .maxInboundMessageSize(MAX_INBOUND_BYTES)
         .callExecutor(ApiServer::callExecutor)

@@ -2,7 +2,9 @@ package org.openautoglm.oag.coordinator.api;
 
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -16,22 +18,30 @@ import org.openautoglm.oag.api.v1.EventsRequest;
 import org.openautoglm.oag.api.v1.ListNodesReply;
 import org.openautoglm.oag.api.v1.ListNodesRequest;
 import org.openautoglm.oag.api.v1.Member;
+import org.openautoglm.oag.api.v1.NodeReply;
+import org.openautoglm.oag.api.v1.SetNodeEligibilityRequest;
 import org.openautoglm.oag.api.v1.TransferLeaderReply;
 import org.openautoglm.oag.api.v1.TransferLeaderRequest;
+import org.openautoglm.oag.command.v1.Command;
+import org.openautoglm.oag.command.v1.CommandHeader;
+import org.openautoglm.oag.command.v1.SetNodeEligibility;
 import org.openautoglm.oag.coordinator.CoordinatorException;
 import org.openautoglm.oag.coordinator.PeerAddress;
 import org.openautoglm.oag.coordinator.fleet.FleetView;
 import org.openautoglm.oag.coordinator.peer.PeerClient;
 import org.openautoglm.oag.coordinator.peer.PeerEndpoint;
+import org.openautoglm.oag.coordinator.propose.Proposer;
+import org.openautoglm.oag.coordinator.state.CommandValidator;
 import org.openautoglm.oag.coordinator.raft.RaftNode;
 import org.openautoglm.oag.peer.v1.NodeStatusReply;
+import org.openautoglm.oag.state.v1.NodeEligibility;
 
 /**
  * gRPC ClusterService: the member table (asking every peer for its role,
  * indexes and digest, in parallel, with a short deadline; an unreachable
  * member is shown as such), leadership transfer, the node list (leader only:
  * heartbeats live in the leader's memory; a follower answers not-leader with
- * the leader's address) and the event log (any member: events are
+ * the leader's address), cordoning and uncordoning a node (a replicated write) and the event log (any member: events are
  * replicated), streamed with flow control and, on request, followed.
  */
 final class ClusterEndpoint extends ClusterServiceGrpc.ClusterServiceImplBase implements AutoCloseable {
@@ -45,11 +55,16 @@ final class ClusterEndpoint extends ClusterServiceGrpc.ClusterServiceImplBase im
   private final String clusterId;
   private final Executor executor;
   private final FleetView fleet;
+  private final Proposer proposer;
+  private final Duration deadline;
   private final EventStream.Followers followers = new EventStream.Followers();
 
   /** @param executor runs peer calls, reads and event pumping, never on gRPC or Ratis threads */
-  ClusterEndpoint(RaftNode raft, PeerClient peers, String clusterId, Executor executor, FleetView fleet) {
+  ClusterEndpoint(RaftNode raft, Proposer proposer, Duration deadline, PeerClient peers, String clusterId,
+      Executor executor, FleetView fleet) {
     this.raft = raft;
+    this.proposer = proposer;
+    this.deadline = deadline;
     this.peers = peers;
     this.clusterId = clusterId;
     this.executor = executor;
@@ -86,6 +101,35 @@ final class ClusterEndpoint extends ClusterServiceGrpc.ClusterServiceImplBase im
     ListNodesReply.Builder reply = ListNodesReply.newBuilder();
     store.nodes().forEach(n -> reply.addNodes(ApiMapper.toApi(n, store.used(n.getId()), fleet)));
     return reply.build();
+  }
+
+  @Override
+  public void setNodeEligibility(SetNodeEligibilityRequest request, StreamObserver<NodeReply> out) {
+    NodeEligibility eligibility = switch (request.getEligibility()) {
+      case NODE_ELIGIBLE -> NodeEligibility.ELIGIBLE;
+      case NODE_CORDONED -> NodeEligibility.CORDONED;
+      default -> NodeEligibility.NODE_ELIGIBILITY_UNSPECIFIED;
+    };
+    Command command = Command.newBuilder()
+        .setHeader(CommandHeader.newBuilder().setVersion(TaskEndpoint.COMMAND_VERSION))
+        .setSetNodeEligibility(SetNodeEligibility.newBuilder().setNodeId(request.getNodeId())
+            .setEligibility(eligibility))
+        .build();
+    Optional<CommandValidator.Violation> bad = CommandValidator.validate(command);
+    if (bad.isPresent()) {
+      out.onError(ApiErrors.toStatus(new CoordinatorException.InvalidArgument(bad.get().field(), bad.get().message())));
+      return;
+    }
+    CompletableFuture<NodeReply> reply = proposer.propose(command)
+        .orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        .thenApply(r -> switch (r.getCode()) {
+          case OK -> NodeReply.newBuilder().setNode(ApiMapper.toApi(r.getNode(),
+              raft.store().used(r.getNode().getId()), fleet)).build();
+          case NOT_FOUND -> throw new CoordinatorException.NotFound(r.getMessage());
+          case INVALID_ARGUMENT -> throw new CoordinatorException.InvalidArgument(r.getField(), r.getMessage());
+          default -> throw new CoordinatorException.Indeterminate("unexpected apply result " + r.getCode(), null);
+        });
+    TaskEndpoint.Replies.send(reply, out);
   }
 
   @Override

@@ -171,8 +171,9 @@ public final class Scheduler {
       if (usable.isEmpty()) {
         long down = all.stream().filter(n -> !n.up()).count();
         return all.isEmpty() ? "no nodes registered"
-            : "no node is up and eligible (" + all.size() + " nodes, " + down + " down, "
-                + (all.size() - down - usable.size()) + " not eligible)";
+            : "no node is up and eligible (" + all.size() + (all.size() == 1 ? " node, " : " nodes, ")
+                + down + " down, "
+                + (all.size() - down - usable.size()) + " cordoned)";
       }
       for (Constraint c : task.constraints()) {
         if (usable.stream().noneMatch(node -> c.matches(node.labels()))) {

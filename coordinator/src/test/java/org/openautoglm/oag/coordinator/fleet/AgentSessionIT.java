@@ -16,9 +16,12 @@ import org.openautoglm.oag.agent.v1.AllocationStatus;
 import org.openautoglm.oag.agent.v1.DesiredAllocation;
 import org.openautoglm.oag.agent.v1.DesiredState;
 import org.openautoglm.oag.agent.v1.ProcessMetrics;
+import org.openautoglm.oag.api.v1.ClusterServiceGrpc;
 import org.openautoglm.oag.api.v1.CreateTaskRequest;
 import org.openautoglm.oag.api.v1.GetTaskRequest;
+import org.openautoglm.oag.api.v1.NodeEligibility;
 import org.openautoglm.oag.api.v1.RequestMeta;
+import org.openautoglm.oag.api.v1.SetNodeEligibilityRequest;
 import org.openautoglm.oag.api.v1.Resources;
 import org.openautoglm.oag.api.v1.Task;
 import org.openautoglm.oag.api.v1.TaskActionRequest;
@@ -265,6 +268,33 @@ class AgentSessionIT {
     DesiredAllocation placed = awaitDesired(next.getId(), DesiredState.RUN);
     assertThat(placed.getGeneration()).isEqualTo(1);
     assertThat(get(leader, next.getId()).getNode()).isEqualTo("only");
+  }
+
+  @Test
+  void aCordonedNodeGetsNoNewWorkUntilItIsUncordonedAndAnUnknownNodeIsNotFound() {
+    int leader = cluster.awaitLeader();
+    agent = new TestAgent("c1", "boot-1");
+    agent.register(cluster.channel(leader), 4000, 8192);
+    agent.connect(cluster.channel(leader), List.of());
+    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node(leader).fleet().connected("c1"));
+    var nodes = ClusterServiceGrpc.newBlockingStub(cluster.channel(leader));
+    SetNodeEligibilityRequest cordon = SetNodeEligibilityRequest.newBuilder().setNodeId("c1")
+        .setEligibility(NodeEligibility.NODE_CORDONED).build();
+
+    assertThat(nodes.setNodeEligibility(cordon).getNode().getEligibility()).isEqualTo(NodeEligibility.NODE_CORDONED);
+    Task task = submit(leader, "waits");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(get(leader, task.getId()).getMessage())
+            .isEqualTo("no node is up and eligible (1 node, 0 down, 1 cordoned)"));
+    nodes.setNodeEligibility(cordon.toBuilder().setEligibility(NodeEligibility.NODE_ELIGIBLE).build());
+
+    assertThat(awaitDesired(task.getId(), DesiredState.RUN).getGeneration()).isEqualTo(1);
+    assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(
+        () -> nodes.setNodeEligibility(cordon.toBuilder().setNodeId("nobody").build()),
+        io.grpc.StatusRuntimeException.class).getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(
+        () -> nodes.setNodeEligibility(cordon.toBuilder().clearEligibility().build()),
+        io.grpc.StatusRuntimeException.class).getStatus().getDescription()).contains("eligibility");
   }
 
   private Task submitSized(int node, String name, int cpuMillis, long memoryMib) {

@@ -141,7 +141,7 @@ class SchedulerTest {
     Plan plan = Scheduler.schedule(nodes, List.of(task("t", 1, 1, 1)));
 
     assertThat(plan.placements()).isEmpty();
-    assertThat(plan.waiting().get("t")).isEqualTo("no node is up and eligible (2 nodes, 1 down, 1 not eligible)");
+    assertThat(plan.waiting().get("t")).isEqualTo("no node is up and eligible (2 nodes, 1 down, 1 cordoned)");
   }
 
   @Test
