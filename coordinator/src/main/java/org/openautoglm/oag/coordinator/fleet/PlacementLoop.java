@@ -45,6 +45,12 @@ final class PlacementLoop {
   private static final Logger LOG = LoggerFactory.getLogger(PlacementLoop.class);
   /** Tasks considered per pass; a full pass that placed something runs again. */
   static final int PASS_LIMIT = 1000;
+  /**
+   * How old a recorded wait reason of the same kind must be before new figures replace it:
+   * every freed or taken MiB changes "largest free ...", and rewriting every waiting task's
+   * message on each such change would cost one replicated write per waiting task per pass.
+   */
+  static final long REASON_REFRESH_MS = 30_000;
 
   private final RaftNode raft;
   private final Proposer proposer;
@@ -122,6 +128,32 @@ final class PlacementLoop {
     }
   }
 
+  /**
+   * Whether {@code reason} should replace the {@code recorded} message (set at
+   * {@code recordedAtMs}): when it says something else, or says the same kind of thing
+   * ({@code insufficient memory: ...}) with other figures and the recorded one is at least
+   * {@link #REASON_REFRESH_MS} old.
+   */
+  static boolean worthRecording(String recorded, long recordedAtMs, String reason, long nowMs) {
+    if (recorded.equals(reason)) {
+      return false;
+    }
+    return !kind(recorded).equals(kind(reason)) || nowMs - recordedAtMs >= REASON_REFRESH_MS;
+  }
+
+  /** A reason without its figures: the text before the first ':' or '(' (all of it if none). */
+  private static String kind(String reason) {
+    int end = reason.length();
+    for (int i = 0; i < reason.length(); i++) {
+      char c = reason.charAt(i);
+      if (c == ':' || c == '(') {
+        end = i;
+        break;
+      }
+    }
+    return reason.substring(0, end);
+  }
+
   /** The node {@code task}'s last allocation failed on, if it did: not the place to retry it. */
   private static Set<String> avoid(TaskRecord task) {
     return task.hasAllocation() && task.getAllocation().getStatus() == AllocationStatus.ALLOC_FAILED
@@ -170,9 +202,10 @@ final class PlacementLoop {
       // wait for the same obvious reason, and recording it would double the log's writes.
       return command.build();
     }
+    long now = System.currentTimeMillis();
     plan.waiting().forEach((id, reason) -> {
       TaskRecord t = byId.get(id);
-      if (!t.getMessage().equals(reason)) {
+      if (worthRecording(t.getMessage(), t.getUpdatedAtMs(), reason, now)) {
         command.addWaiting(WaitReason.newBuilder().setTaskId(id).setExpectedVersion(t.getVersion())
             .setReason(reason));
       }
