@@ -19,7 +19,8 @@ final class CommandDispatcher {
 
   static final CommandDispatcher STANDARD = new CommandDispatcher(new SubmitTaskApplier(),
       new UpdateTaskDesiredApplier(), new RegisterNodeApplier(), new PlaceTasksApplier(),
-      new ReportAllocationsApplier(), new SetNodeEligibilityApplier());
+      new ReportAllocationsApplier(), new SetNodeEligibilityApplier(), new SetFailoverSettingsApplier(),
+      new NodesSilentApplier(), new SetStormGuardApplier());
 
   private final SubmitTaskApplier submitTask;
   private final UpdateTaskDesiredApplier updateTaskDesired;
@@ -27,16 +28,24 @@ final class CommandDispatcher {
   private final PlaceTasksApplier placeTasks;
   private final ReportAllocationsApplier reportAllocations;
   private final SetNodeEligibilityApplier setNodeEligibility;
+  private final SetFailoverSettingsApplier setFailoverSettings;
+  private final NodesSilentApplier nodesSilent;
+  private final SetStormGuardApplier setStormGuard;
 
   CommandDispatcher(SubmitTaskApplier submitTask, UpdateTaskDesiredApplier updateTaskDesired,
       RegisterNodeApplier registerNode, PlaceTasksApplier placeTasks,
-      ReportAllocationsApplier reportAllocations, SetNodeEligibilityApplier setNodeEligibility) {
+      ReportAllocationsApplier reportAllocations, SetNodeEligibilityApplier setNodeEligibility,
+      SetFailoverSettingsApplier setFailoverSettings, NodesSilentApplier nodesSilent,
+      SetStormGuardApplier setStormGuard) {
     this.submitTask = submitTask;
     this.updateTaskDesired = updateTaskDesired;
     this.registerNode = registerNode;
     this.placeTasks = placeTasks;
     this.reportAllocations = reportAllocations;
     this.setNodeEligibility = setNodeEligibility;
+    this.setFailoverSettings = setFailoverSettings;
+    this.nodesSilent = nodesSilent;
+    this.setStormGuard = setStormGuard;
   }
 
   /** An applier bound to its body. */
@@ -58,6 +67,9 @@ final class CommandDispatcher {
       case PLACE_TASKS -> new Route<>(placeTasks, command.getPlaceTasks());
       case REPORT_ALLOCATIONS -> new Route<>(reportAllocations, command.getReportAllocations());
       case SET_NODE_ELIGIBILITY -> new Route<>(setNodeEligibility, command.getSetNodeEligibility());
+      case SET_FAILOVER_SETTINGS -> new Route<>(setFailoverSettings, command.getSetFailoverSettings());
+      case NODES_SILENT -> new Route<>(nodesSilent, command.getNodesSilent());
+      case SET_STORM_GUARD -> new Route<>(setStormGuard, command.getSetStormGuard());
       case BODY_NOT_SET -> null;
     };
   }

@@ -15,7 +15,8 @@ import org.openautoglm.oag.state.v1.TaskStatus;
  * {@code .lost}), {@code task.created} and {@code task.submitted} for a new
  * task, {@code task.desired} for a stop, pause or resume request that the
  * agent carries out, and {@code node.registered}, {@code node.restarted},
- * {@code node.updated}, {@code node.cordoned}, {@code node.uncordoned}.
+ * {@code node.updated}, {@code node.cordoned}, {@code node.uncordoned}, {@code node.down}, and
+ * {@code cluster.settings}, {@code cluster.storm_guard_on}, {@code cluster.storm_guard_off}.
  */
 final class Events {
 
@@ -27,6 +28,10 @@ final class Events {
   static final String NODE_UPDATED = "node.updated";
   static final String NODE_CORDONED = "node.cordoned";
   static final String NODE_UNCORDONED = "node.uncordoned";
+  static final String NODE_DOWN = "node.down";
+  static final String CLUSTER_SETTINGS = "cluster.settings";
+  static final String STORM_GUARD_ON = "cluster.storm_guard_on";
+  static final String STORM_GUARD_OFF = "cluster.storm_guard_off";
 
   private Events() {}
 
@@ -64,6 +69,10 @@ final class Events {
       e.setAllocationId(task.getAllocation().getId());
     }
     return e;
+  }
+
+  static EventRecord.Builder ofCluster(String type, String message) {
+    return EventRecord.newBuilder().setType(type).setMessage(message);
   }
 
   static EventRecord.Builder ofNode(String node, String type, String message) {

@@ -27,8 +27,9 @@ import org.openautoglm.oag.state.v1.TaskStatus;
  * <pre>
  * ASSIGNED -> SCHEDULED        ALLOC_RUNNING -> RUNNING     BACKOFF -> SCHEDULED ("restarting: reason")
  * ALLOC_PAUSED -> PAUSED       EXITED 0 -> SUCCEEDED        EXITED n -> FAILED ("exited with code n")
- * KILLED -> STOPPED if desired STOP, else FAILED (reason)   ALLOC_FAILED -> FAILED (reason)
- * ALLOC_LOST -> LOST
+ * KILLED -> STOPPED if desired STOP, else FAILED (reason)   ALLOC_LOST -> LOST
+ * ALLOC_FAILED -> PENDING again, to be placed on another node, while the task has been
+ *                 rescheduled fewer than K times (the failover settings); then FAILED (reason)
  * </pre>
  *
  * A finished task gets {@code finished_at_ms}. A report that matches what is
@@ -124,6 +125,18 @@ final class ReportAllocationsApplier implements CommandApplier<ReportAllocations
     AllocationRecord allocation = allocationAfter(current, report, ws.timeMs());
     TaskStatus status = statusAfter(task, report);
     String message = messageAfter(task, report, status);
+    int reschedules = task.getReschedules();
+    if (status == TaskStatus.FAILED && report.getStatus() == AllocationStatus.ALLOC_FAILED
+        && task.getDesired() != Desired.STOP && !TaskStates.isEnded(current.getStatus())) {
+      int max = ws.failover().maxReschedules();
+      if (reschedules < max) {
+        reschedules++;
+        status = TaskStatus.PENDING;
+        message = message + " on " + node + "; placing it elsewhere (reschedule " + reschedules + " of " + max + ")";
+      } else {
+        message = message + " on " + node + "; rescheduled " + max + " times, giving up";
+      }
+    }
     if (allocation.equals(current) && status == task.getStatus() && message.equals(task.getMessage())) {
       return Outcome.UNCHANGED;
     }
@@ -135,8 +148,12 @@ final class ReportAllocationsApplier implements CommandApplier<ReportAllocations
         .setAllocation(allocation)
         .setStatus(status)
         .setMessage(message)
+        .setReschedules(reschedules)
         .setUpdatedAtMs(ws.timeMs())
         .setVersion(ws.index());
+    if (status == TaskStatus.PENDING) {
+      next.setNode("");
+    }
     if (TaskStates.isTerminal(status)) {
       next.setFinishedAtMs(ws.timeMs());
     }

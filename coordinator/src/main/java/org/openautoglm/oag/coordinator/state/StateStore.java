@@ -148,7 +148,7 @@ public final class StateStore implements AutoCloseable {
               + " below the applied term " + before.getAppliedTerm());
         }
         WorkingSet ws = new WorkingSet(tasks, nodes, dedupe, eventLog, index, before.getTimeMs(),
-            before.getNextTaskSeq());
+            before.getNextTaskSeq()).withCluster(before.getCluster());
         List<CommandResult> results = applier.apply(ws, term, batch);
         BatchApplier.Expired expired = applier.expire(ws);
         MetaRecord after = before.toBuilder()
@@ -158,6 +158,7 @@ public final class StateStore implements AutoCloseable {
             .setTimeMs(ws.timeMs())
             .setNextTaskSeq(ws.nextSeq())
             .setEventCount(ws.eventCount())
+            .setCluster(ws.cluster())
             .build();
         ChangeWriter.write(rocks, ws, after);
         ws.publish();
@@ -166,9 +167,8 @@ public final class StateStore implements AutoCloseable {
           LOG.info("event=state_expired index={} tasks_purged={} dedupe_rows_evicted={}",
               index, expired.tasks(), expired.dedupeRows());
         }
-        LOG.debug("event=batch_applied term={} index={} commands={} rows_changed={} events={} events_purged={}",
-            term, index, results.size(), ws.taskChanges().size() + ws.dedupeChanges().size()
-                + ws.nodeChanges().size(), ws.emittedEvents().size(), expired.events());
+        LOG.debug("event=batch_applied term={} index={} commands={} tasks_changed={} events={} events_purged={}",
+            term, index, results.size(), ws.taskChanges().size(), ws.emittedEvents().size(), expired.events());
         changes = new AppliedChanges(index, ws.touchedNodes(), ws.placementMayHelp());
         result = BatchResult.newBuilder().addAllResults(results).build();
       } finally {

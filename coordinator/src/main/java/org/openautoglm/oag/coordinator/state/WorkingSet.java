@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.openautoglm.oag.state.v1.ClusterRecord;
 import org.openautoglm.oag.state.v1.DedupeRecord;
 import org.openautoglm.oag.state.v1.EventRecord;
 import org.openautoglm.oag.state.v1.NodeRecord;
@@ -48,6 +49,7 @@ final class WorkingSet {
   private int unwrittenEvents;     // this batch's first events, purged before they were written
   private final TreeSet<String> touchedNodes = new TreeSet<>();
   private boolean placementMayHelp;
+  private ClusterRecord cluster = ClusterRecord.getDefaultInstance();
 
   /** A working set over tasks and dedupe rows only, with no nodes and no events yet. */
   WorkingSet(TaskViews tasks, DedupeTable dedupe, long index, long timeMs, long nextSeq) {
@@ -63,6 +65,41 @@ final class WorkingSet {
     this.index = index;
     this.timeMs = timeMs;
     this.nextSeq = Math.max(1, nextSeq);
+  }
+
+  /** Starts from the committed cluster record (settings and storm guard). */
+  WorkingSet withCluster(ClusterRecord committed) {
+    this.cluster = committed;
+    return this;
+  }
+
+  /** Cluster-wide settings and state as this batch sees them; written with the batch's meta. */
+  ClusterRecord cluster() {
+    return cluster;
+  }
+
+  void putCluster(ClusterRecord cluster) {
+    this.cluster = cluster;
+  }
+
+  FailoverSettings failover() {
+    return FailoverSettings.of(cluster.getFailover());
+  }
+
+  /**
+   * The tasks that may have a live allocation on {@code node}, as this batch sees them
+   * (committed ones indexed there and this batch's changes placed there): a superset, so
+   * check each record's allocation.
+   */
+  List<Long> taskSeqsOnNode(String node) {
+    TreeSet<Long> seqs = new TreeSet<>(tasks.onNode(node));
+    for (Map.Entry<Long, TaskRecord> change : taskChanges.entrySet()) {
+      TaskRecord t = change.getValue();
+      if (t != null && (t.getNode().equals(node) || t.getAllocation().getNode().equals(node))) {
+        seqs.add(change.getKey());
+      }
+    }
+    return List.copyOf(seqs);
   }
 
   /** The log index of the batch: every record changed by it gets this version. */

@@ -86,7 +86,7 @@ class ReportAllocationsApplierTest {
         Arguments.of(report("t1", 1, AllocationStatus.KILLED).setReason("SIGTERM"), Desired.STOP,
             TaskStatus.STOPPED, "stopped on request"),
         Arguments.of(report("t1", 1, AllocationStatus.ALLOC_FAILED).setReason("restart budget exhausted"),
-            Desired.RUN, TaskStatus.FAILED, "restart budget exhausted"),
+            Desired.RUN, TaskStatus.PENDING, "restart budget exhausted on n1; placing it elsewhere (reschedule 1 of 3)"),
         Arguments.of(report("t1", 1, AllocationStatus.ALLOC_LOST), Desired.RUN, TaskStatus.LOST, "lost with node n1"));
   }
 
@@ -126,6 +126,35 @@ class ReportAllocationsApplierTest {
     }
     assertEquals(ended ? List.of() : List.of("t1"), store.tasksOnNode("n1").stream().map(TaskRecord::getId).toList());
     assertEquals(ended ? NodeUsage.NONE : new NodeUsage(500, 1_024, 0, 1), store.used("n1"));
+  }
+
+  @Test
+  void aRestartBudgetRunOutIsPlacedAgainKTimesThenTheTaskFails() throws IOException {
+    int max = FailoverSettings.DEFAULTS.maxReschedules();
+    for (int generation = 1; generation <= max + 1; generation++) {
+      String node = generation % 2 == 1 ? "n1" : "n2";
+      if (generation > 1) {
+        TaskRecord pending = t1();
+        feed.one(1, place(1, now, placement("t1", node, pending.getVersion()).toBuilder()
+            .setPreviousGeneration(generation - 1).build()));
+      }
+      send(node, report("t1", generation, AllocationStatus.ALLOC_FAILED).setReason("restart budget exhausted"));
+
+      TaskRecord t = t1();
+      assertEquals(Math.min(generation, max), t.getReschedules());
+      if (generation <= max) {
+        assertEquals(TaskStatus.PENDING, t.getStatus());
+        assertEquals("", t.getNode());
+        assertEquals("restart budget exhausted on " + node + "; placing it elsewhere (reschedule " + generation
+            + " of " + max + ")", t.getMessage());
+      } else {
+        assertEquals(TaskStatus.FAILED, t.getStatus());
+        assertEquals("restart budget exhausted on " + node + "; rescheduled " + max + " times, giving up",
+            t.getMessage());
+      }
+    }
+    assertEquals(max, t1().getPreviousAllocationsCount());
+    assertEquals(List.of(), store.pendingTasks(10));
   }
 
   @Test
