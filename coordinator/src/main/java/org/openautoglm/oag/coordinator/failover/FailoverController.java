@@ -1,0 +1,156 @@
+package org.openautoglm.oag.coordinator.failover;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.openautoglm.oag.command.v1.Command;
+import org.openautoglm.oag.command.v1.CommandHeader;
+import org.openautoglm.oag.command.v1.CommandResult;
+import org.openautoglm.oag.command.v1.NodesSilent;
+import org.openautoglm.oag.command.v1.SetStormGuard;
+import org.openautoglm.oag.coordinator.failover.SilenceJudge.Silence;
+import org.openautoglm.oag.coordinator.failover.SilenceJudge.Verdict;
+import org.openautoglm.oag.coordinator.fleet.FleetView;
+import org.openautoglm.oag.coordinator.leader.LeaderService;
+import org.openautoglm.oag.coordinator.state.FailoverSettings;
+import org.openautoglm.oag.coordinator.state.StateStore;
+import org.openautoglm.oag.state.v1.ClusterRecord;
+import org.openautoglm.oag.state.v1.Fencing;
+import org.openautoglm.oag.state.v1.NodeRecord;
+import org.openautoglm.oag.state.v1.NodeStatus;
+import org.openautoglm.oag.state.v1.TaskRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The failover controller: on the ready leader, every {@link #TICK_MS} ms, it measures how
+ * long each UP node has been silent (from the leader's in-memory heartbeat table; a node
+ * never heard since this leader became ready counts from then, so a new leader gives every
+ * node a full TTL), asks the {@link SilenceJudge} what that means under the replicated
+ * settings and storm guard, and proposes the verdicts (NodesSilent, SetStormGuard). One
+ * proposal at a time; its memory is only what is in flight, so a new leader picks up from
+ * the replicated state.
+ */
+public final class FailoverController implements LeaderService {
+  private static final Logger LOG = LoggerFactory.getLogger(FailoverController.class);
+  static final long TICK_MS = 100;
+
+  private final Supplier<StateStore> store;
+  private final Function<Command, CompletableFuture<CommandResult>> proposer;
+  private final FleetView fleet;
+  private final LongSupplier nanoClock;
+  private final ScheduledExecutorService executor;
+  private volatile long readyAtNanos;
+  private volatile boolean active;
+  private volatile boolean proposing;
+  private ScheduledFuture<?> ticks;
+
+  /**
+   * @param proposer proposes a command on this leader (the Proposer; a test applies directly)
+   * @param nanoClock the monotonic clock the fleet's heartbeat ages are measured on
+   * @param executor runs the ticks, the controller's only thread; null: the caller calls
+   *     {@link #tick} (a test on a fake clock)
+   */
+  public FailoverController(Supplier<StateStore> store, Function<Command, CompletableFuture<CommandResult>> proposer,
+      FleetView fleet, LongSupplier nanoClock, ScheduledExecutorService executor) {
+    this.store = store;
+    this.proposer = proposer;
+    this.fleet = fleet;
+    this.nanoClock = nanoClock;
+    this.executor = executor;
+  }
+
+  @Override
+  public synchronized void onLeaderReady(long term) {
+    readyAtNanos = nanoClock.getAsLong();
+    active = true;
+    proposing = false;
+    if (ticks == null && executor != null) {
+      ticks = executor.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public synchronized void onStepDown() {
+    active = false;
+    if (ticks != null) {
+      ticks.cancel(false);
+      ticks = null;
+    }
+  }
+
+  /** One look at the fleet; proposes what the judge decides unless a proposal is in flight. */
+  void tick() {
+    if (!active || proposing) {
+      return;
+    }
+    try {
+      StateStore s = store.get();
+      ClusterRecord cluster = s.meta().getCluster();
+      FailoverSettings settings = FailoverSettings.of(cluster.getFailover());
+      Verdict verdict = SilenceJudge.judge(silences(s, settings), settings, cluster.getStormGuard().getOn());
+      if (!verdict.isEmpty()) {
+        propose(verdict);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("event=failover_tick_failed reason=\"{}\"", e.toString());
+    }
+  }
+
+  private List<Silence> silences(StateStore s, FailoverSettings settings) {
+    long sinceReadyMs = (nanoClock.getAsLong() - readyAtNanos) / 1_000_000;
+    List<Silence> up = new ArrayList<>();
+    for (NodeRecord node : s.nodes()) {
+      if (node.getStatus() != NodeStatus.UP) {
+        continue;
+      }
+      long age = fleet.heartbeatAgeMs(node.getId());
+      long silentMs = age < 0 ? sinceReadyMs : Math.min(age, sinceReadyMs);
+      boolean available = silentMs >= settings.availableTtlMs() && hasAvailableWork(s, node.getId());
+      up.add(new Silence(node.getId(), node.getBootId(), silentMs, available));
+    }
+    return up;
+  }
+
+  private static boolean hasAvailableWork(StateStore s, String node) {
+    for (TaskRecord t : s.tasksOnNode(node)) {
+      if (t.getSpec().getFencing() == Fencing.AVAILABLE) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void propose(Verdict verdict) {
+    List<Command> commands = new ArrayList<>();
+    CommandHeader header = CommandHeader.newBuilder().setVersion(1).build();
+    if (verdict.stormGuard() != null) {
+      commands.add(Command.newBuilder().setHeader(header).setSetStormGuard(SetStormGuard.newBuilder()
+          .setOn(verdict.stormGuard()).setReason(verdict.stormReason())).build());
+      LOG.warn("event=storm_guard on={} reason=\"{}\"", verdict.stormGuard(), verdict.stormReason());
+    }
+    if (!verdict.nodes().isEmpty()) {
+      commands.add(Command.newBuilder().setHeader(header)
+          .setNodesSilent(NodesSilent.newBuilder().addAllNodes(verdict.nodes())).build());
+      verdict.nodes().forEach(n -> LOG.info("event=node_silent node={} boot={} silent_ms={} down={}",
+          n.getNodeId(), n.getBootId(), n.getSilentMs(), n.getDown()));
+    }
+    proposing = true;
+    CompletableFuture<?> all = CompletableFuture.completedFuture(null);
+    for (Command c : commands) {
+      all = all.thenCompose(x -> proposer.apply(c));
+    }
+    all.whenComplete((r, error) -> {
+      if (error != null) {
+        LOG.info("event=failover_not_applied reason=\"{}\"", error.toString());
+      }
+      proposing = false;
+    });
+  }
+}
