@@ -8,9 +8,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code oag cluster ...}: status, transfer-leader. */
+/** {@code oag cluster ...}: status, transfer-leader, settings. */
 @Command(name = "cluster", description = "Inspect the coordinator cluster.",
-    subcommands = {ClusterCommand.Status.class, ClusterCommand.TransferLeader.class})
+    subcommands = {ClusterCommand.Status.class, ClusterCommand.TransferLeader.class, SettingsCommand.class})
 final class ClusterCommand {
 
   @Command(name = "status",

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openautoglm.oag.api.v1.FailoverSettings;
 import org.openautoglm.oag.api.v1.FencingMode;
 import org.openautoglm.oag.api.v1.Task;
 import org.openautoglm.oag.api.v1.TaskState;
@@ -24,7 +25,6 @@ import org.openautoglm.oag.client.ClientConfig;
 import org.openautoglm.oag.client.CoordinatorClient;
 import org.openautoglm.oag.client.TaskSpec;
 import org.openautoglm.oag.coordinator.MiniCluster;
-import org.openautoglm.oag.coordinator.fleet.FleetSettings;
 
 /**
  * The agent as its own process (from the built distribution) beside an in-process cluster,
@@ -49,10 +49,12 @@ class AgentProcessIT {
     lib = repoRoot().resolve("cli/target/oag/lib");
     assumeTrue(Files.isRegularFile(lib.resolve("oag-cli.jar")),
         "no distribution in cli/target/oag; run ./mvnw -pl cli -am package first");
-    cluster = MiniCluster.start(dir.resolve("cluster"), 3,
-        b -> b.fleet(new FleetSettings(Duration.ofSeconds(2), Duration.ofMillis(500))));
+    cluster = MiniCluster.start(dir.resolve("cluster"), 3);
     cluster.awaitLeader();
     client = CoordinatorClient.connect(ClientConfig.builder(cluster.addresses()).build());
+    // A short lease, so a frozen agent's exclusive work is killed quickly.
+    client.setFailoverSettings(FailoverSettings.newBuilder().setLeaseMs(2_000).setTtlMs(3_000)
+        .setAvailableTtlMs(1_500).build());
   }
 
   @AfterAll

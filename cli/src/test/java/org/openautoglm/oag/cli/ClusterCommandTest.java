@@ -88,6 +88,35 @@ class ClusterCommandTest extends CliTestSupport {
     assertTrue(bad.err().contains("--peers"), bad.err());
   }
 
+  @Test
+  void settingsShowsWhatIsInForceAndChangesOnlyWhatIsNamed() throws Exception {
+    Result shown = oag("cluster", "settings");
+    Result changed = oag("cluster", "settings", "--lease", "3s", "--ttl", "4s", "-o", "json");
+
+    assertEquals(0, shown.exit(), shown.err());
+    assertTrue(shown.out().contains("TTL:            6s"), shown.out());
+    assertTrue(shown.out().contains("Storm guard:    above 50% silent; off"), shown.out());
+    assertEquals(0, changed.exit(), changed.err());
+    JsonNode j = new ObjectMapper().readTree(changed.out());
+    assertEquals(List.of("leaseMs", "ttlMs", "availableTtlMs", "clockRatePpm", "keeperPeriodMs", "stormPercent",
+        "maxReschedules", "stormGuardOn", "stormGuardReason"), names(j));
+    assertEquals(3_000, j.get("leaseMs").asLong());
+    assertEquals(4_000, j.get("ttlMs").asLong());
+    assertEquals(2_000, j.get("availableTtlMs").asLong());
+  }
+
+  @Test
+  void settingsTheClusterRefusesAreExitTwoNamingTheField() {
+    Result r = oag("cluster", "settings", "--ttl", "1s");
+    Result usage = oag("cluster", "settings", "--ttl", "soon");
+
+    assertEquals(2, r.exit(), r.err());
+    assertEquals(1, r.errLines().size(), r.err());
+    assertTrue(r.err().contains("ttl_ms"), r.err());
+    assertEquals(2, usage.exit());
+    assertEquals(1, usage.errLines().size(), usage.err());
+  }
+
   private static List<String> names(JsonNode j) {
     List<String> names = new ArrayList<>();
     j.fieldNames().forEachRemaining(names::add);

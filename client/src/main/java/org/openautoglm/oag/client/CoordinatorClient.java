@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.openautoglm.oag.api.v1.ClusterStatus;
 import org.openautoglm.oag.api.v1.Event;
+import org.openautoglm.oag.api.v1.FailoverSettings;
 import org.openautoglm.oag.api.v1.Node;
 import org.openautoglm.oag.api.v1.ReadConsistency;
 import org.openautoglm.oag.api.v1.Task;
@@ -115,6 +116,17 @@ public interface CoordinatorClient extends AutoCloseable {
 
   /** Makes node {@code nodeId} eligible for new work again; see {@link #cordon}. */
   Node uncordon(String nodeId);
+
+  /** The failure detection and fencing settings in force, and the storm guard's state. */
+  FailoverSettings failoverSettings();
+
+  /**
+   * Replaces the failover settings (a field left 0 takes its default) and returns those in
+   * force. Throws {@link InvalidArgumentException} naming the field when the TTL would be
+   * shorter than {@code lease * (1 + rate) + keeper period + 0.5 s}. Retried like a read:
+   * setting the same settings twice changes nothing.
+   */
+  FailoverSettings setFailoverSettings(FailoverSettings settings);
 
   /**
    * Streams the event log into {@code sink}, in (index, position) order.

@@ -13,6 +13,8 @@ import org.openautoglm.oag.api.v1.Event;
 import org.openautoglm.oag.api.v1.GetTaskRequest;
 import org.openautoglm.oag.api.v1.ListNodesRequest;
 import org.openautoglm.oag.api.v1.ListTasksReply;
+import org.openautoglm.oag.api.v1.FailoverSettings;
+import org.openautoglm.oag.api.v1.GetFailoverSettingsRequest;
 import org.openautoglm.oag.api.v1.Node;
 import org.openautoglm.oag.api.v1.NodeEligibility;
 import org.openautoglm.oag.api.v1.SetNodeEligibilityRequest;
@@ -152,6 +154,21 @@ final class GrpcCoordinatorClient implements CoordinatorClient {
     return loop.run("SetNodeEligibility", null, (ch, deadline, tracer) ->
         prepare(ClusterServiceGrpc.newBlockingStub(ch), deadline, tracer)
             .setNodeEligibility(req).getNode());
+  }
+
+  @Override
+  public FailoverSettings failoverSettings() {
+    GetFailoverSettingsRequest req = GetFailoverSettingsRequest.getDefaultInstance();
+    return loop.run("GetFailoverSettings", null, (ch, deadline, tracer) ->
+        prepare(ClusterServiceGrpc.newBlockingStub(ch), deadline, tracer).getFailoverSettings(req));
+  }
+
+  @Override
+  public FailoverSettings setFailoverSettings(FailoverSettings settings) {
+    FailoverSettings req = Objects.requireNonNull(settings, "settings");
+    // Setting the same settings again changes nothing: retried like a read.
+    return loop.run("SetFailoverSettings", null, (ch, deadline, tracer) ->
+        prepare(ClusterServiceGrpc.newBlockingStub(ch), deadline, tracer).setFailoverSettings(req));
   }
 
   @Override

@@ -31,6 +31,8 @@ import org.openautoglm.oag.api.v1.ListTasksRequest;
 import org.openautoglm.oag.api.v1.LogChunk;
 import org.openautoglm.oag.api.v1.LogsRequest;
 import org.openautoglm.oag.api.v1.Member;
+import org.openautoglm.oag.api.v1.FailoverSettings;
+import org.openautoglm.oag.api.v1.GetFailoverSettingsRequest;
 import org.openautoglm.oag.api.v1.Node;
 import org.openautoglm.oag.api.v1.NodeReply;
 import org.openautoglm.oag.api.v1.SetNodeEligibilityRequest;
@@ -82,6 +84,9 @@ public final class FakeCoordinator implements AutoCloseable {
   public final List<StreamObserver<?>> hanging = new ArrayList<>();
   private int nextId = 1;
   private final Map<String, Node> nodes = new TreeMap<>();
+  private FailoverSettings failover = FailoverSettings.newBuilder().setLeaseMs(5_000).setTtlMs(6_000)
+      .setAvailableTtlMs(2_000).setClockRatePpm(10_000).setKeeperPeriodMs(200).setStormPercent(50)
+      .setMaxReschedules(3).build();
   private final List<Event> events = new ArrayList<>();
   private final List<Follow<Event>> eventFollowers = new ArrayList<>();
   private final Map<String, List<byte[]>> stdout = new TreeMap<>();
@@ -440,6 +445,33 @@ public final class FakeCoordinator implements AutoCloseable {
           out.onCompleted();
         }
       }
+    }
+
+    @Override
+    public void getFailoverSettings(GetFailoverSettingsRequest r, StreamObserver<FailoverSettings> out) {
+      if (!intercept(r, null, out)) {
+        synchronized (FakeCoordinator.this) {
+          out.onNext(failover);
+        }
+        out.onCompleted();
+      }
+    }
+
+    @Override
+    public void setFailoverSettings(FailoverSettings r, StreamObserver<FailoverSettings> out) {
+      if (intercept(r, null, out)) {
+        return;
+      }
+      if (r.getTtlMs() != 0 && r.getTtlMs() < r.getLeaseMs() + 700) {
+        out.onError(Status.INVALID_ARGUMENT.withDescription("settings.ttl_ms: shorter than the lease allows")
+            .asRuntimeException());
+        return;
+      }
+      synchronized (FakeCoordinator.this) {
+        failover = r.toBuilder().clearStormGuardOn().clearStormGuardReason().build();
+        out.onNext(failover);
+      }
+      out.onCompleted();
     }
 
     @Override

@@ -4,6 +4,7 @@ import org.openautoglm.oag.api.v1.Allocation;
 import org.openautoglm.oag.api.v1.AllocationState;
 import org.openautoglm.oag.api.v1.DesiredState;
 import org.openautoglm.oag.api.v1.Event;
+import org.openautoglm.oag.api.v1.FailoverSettings;
 import org.openautoglm.oag.api.v1.FencingMode;
 import org.openautoglm.oag.api.v1.Gpu;
 import org.openautoglm.oag.api.v1.Node;
@@ -21,8 +22,10 @@ import org.openautoglm.oag.coordinator.state.NodeStates;
 import org.openautoglm.oag.coordinator.state.NodeUsage;
 import org.openautoglm.oag.state.v1.AllocationRecord;
 import org.openautoglm.oag.state.v1.AllocationStatus;
+import org.openautoglm.oag.state.v1.ClusterRecord;
 import org.openautoglm.oag.state.v1.Desired;
 import org.openautoglm.oag.state.v1.EventRecord;
+import org.openautoglm.oag.state.v1.FailoverSettingsRecord;
 import org.openautoglm.oag.state.v1.GpuRecord;
 import org.openautoglm.oag.state.v1.NodeRecord;
 import org.openautoglm.oag.state.v1.Restart;
@@ -203,6 +206,36 @@ final class ApiMapper {
     fleet.host(n.getId()).ifPresent(h -> node.setCpuPercent(h.getCpuPercent())
         .setMemoryUsedMib(h.getMemoryUsedMib()));
     return node.build();
+  }
+
+  /** The failover settings in force (defaults filled in) and the storm guard's state. */
+  static FailoverSettings toApi(ClusterRecord c) {
+    org.openautoglm.oag.coordinator.state.FailoverSettings s =
+        org.openautoglm.oag.coordinator.state.FailoverSettings.of(c.getFailover());
+    return FailoverSettings.newBuilder()
+        .setLeaseMs(s.leaseMs())
+        .setTtlMs(s.ttlMs())
+        .setAvailableTtlMs(s.availableTtlMs())
+        .setClockRatePpm(s.clockRatePpm())
+        .setKeeperPeriodMs(s.keeperPeriodMs())
+        .setStormPercent(s.stormPercent())
+        .setMaxReschedules(s.maxReschedules())
+        .setStormGuardOn(c.getStormGuard().getOn())
+        .setStormGuardReason(c.getStormGuard().getReason())
+        .build();
+  }
+
+  /** The settings part of {@code s}; the storm guard fields are output only. */
+  static FailoverSettingsRecord toRecord(FailoverSettings s) {
+    return FailoverSettingsRecord.newBuilder()
+        .setLeaseMs(s.getLeaseMs())
+        .setTtlMs(s.getTtlMs())
+        .setAvailableTtlMs(s.getAvailableTtlMs())
+        .setClockRatePpm(s.getClockRatePpm())
+        .setKeeperPeriodMs(s.getKeeperPeriodMs())
+        .setStormPercent(s.getStormPercent())
+        .setMaxReschedules(s.getMaxReschedules())
+        .build();
   }
 
   static Event toApi(EventRecord e) {

@@ -5,6 +5,8 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -15,6 +17,8 @@ import org.openautoglm.oag.api.v1.ClusterStatus;
 import org.openautoglm.oag.api.v1.ClusterStatusRequest;
 import org.openautoglm.oag.api.v1.Event;
 import org.openautoglm.oag.api.v1.EventsRequest;
+import org.openautoglm.oag.api.v1.FailoverSettings;
+import org.openautoglm.oag.api.v1.GetFailoverSettingsRequest;
 import org.openautoglm.oag.api.v1.ListNodesReply;
 import org.openautoglm.oag.api.v1.ListNodesRequest;
 import org.openautoglm.oag.api.v1.Member;
@@ -24,6 +28,8 @@ import org.openautoglm.oag.api.v1.TransferLeaderReply;
 import org.openautoglm.oag.api.v1.TransferLeaderRequest;
 import org.openautoglm.oag.command.v1.Command;
 import org.openautoglm.oag.command.v1.CommandHeader;
+import org.openautoglm.oag.command.v1.CommandResult;
+import org.openautoglm.oag.command.v1.SetFailoverSettings;
 import org.openautoglm.oag.command.v1.SetNodeEligibility;
 import org.openautoglm.oag.coordinator.CoordinatorException;
 import org.openautoglm.oag.coordinator.PeerAddress;
@@ -84,7 +90,12 @@ final class ClusterEndpoint extends ClusterServiceGrpc.ClusterServiceImplBase im
       out.onError(ApiErrors.toStatus(raft.notLeader()));
       return;
     }
-    CompletableFuture<ListNodesReply> reply = raft.readBarrier()
+    TaskEndpoint.Replies.send(afterReadBarrier(this::nodes), out);
+  }
+
+  /** {@code body} once this member has applied everything committed before the call. */
+  private <T> CompletableFuture<T> afterReadBarrier(Supplier<T> body) {
+    return raft.readBarrier()
         .orTimeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .exceptionally(e -> {
           if (ApiErrors.unwrap(e) instanceof TimeoutException) {
@@ -92,8 +103,43 @@ final class ClusterEndpoint extends ClusterServiceGrpc.ClusterServiceImplBase im
           }
           throw e instanceof CompletionException ce ? ce : new CompletionException(e);
         })
-        .thenApplyAsync(v -> nodes(), executor);
-    TaskEndpoint.Replies.send(reply, out);
+        .thenApplyAsync(v -> body.get(), executor);
+  }
+
+  /**
+   * Proposes {@code command} (validated first) and maps its result: OK through {@code ok},
+   * the rest to the matching gRPC error.
+   */
+  private <T> CompletableFuture<T> write(Command command, Function<CommandResult, T> ok) {
+    Optional<CommandValidator.Violation> bad = CommandValidator.validate(command);
+    if (bad.isPresent()) {
+      return CompletableFuture.failedFuture(
+          new CoordinatorException.InvalidArgument(bad.get().field(), bad.get().message()));
+    }
+    return proposer.propose(command)
+        .orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        .thenApply(r -> switch (r.getCode()) {
+          case OK -> ok.apply(r);
+          case NOT_FOUND -> throw new CoordinatorException.NotFound(r.getMessage());
+          case INVALID_ARGUMENT -> throw new CoordinatorException.InvalidArgument(r.getField(), r.getMessage());
+          default -> throw new CoordinatorException.Indeterminate("unexpected apply result " + r.getCode(), null);
+        });
+  }
+
+  private static Command.Builder command() {
+    return Command.newBuilder().setHeader(CommandHeader.newBuilder().setVersion(TaskEndpoint.COMMAND_VERSION));
+  }
+
+  @Override
+  public void getFailoverSettings(GetFailoverSettingsRequest request, StreamObserver<FailoverSettings> out) {
+    TaskEndpoint.Replies.send(afterReadBarrier(() -> ApiMapper.toApi(raft.store().meta().getCluster())), out);
+  }
+
+  @Override
+  public void setFailoverSettings(FailoverSettings request, StreamObserver<FailoverSettings> out) {
+    Command command = command().setSetFailoverSettings(SetFailoverSettings.newBuilder()
+        .setSettings(ApiMapper.toRecord(request))).build();
+    TaskEndpoint.Replies.send(write(command, r -> ApiMapper.toApi(raft.store().meta().getCluster())), out);
   }
 
   private ListNodesReply nodes() {
@@ -110,25 +156,10 @@ final class ClusterEndpoint extends ClusterServiceGrpc.ClusterServiceImplBase im
       case NODE_CORDONED -> NodeEligibility.CORDONED;
       default -> NodeEligibility.NODE_ELIGIBILITY_UNSPECIFIED;
     };
-    Command command = Command.newBuilder()
-        .setHeader(CommandHeader.newBuilder().setVersion(TaskEndpoint.COMMAND_VERSION))
-        .setSetNodeEligibility(SetNodeEligibility.newBuilder().setNodeId(request.getNodeId())
-            .setEligibility(eligibility))
-        .build();
-    Optional<CommandValidator.Violation> bad = CommandValidator.validate(command);
-    if (bad.isPresent()) {
-      out.onError(ApiErrors.toStatus(new CoordinatorException.InvalidArgument(bad.get().field(), bad.get().message())));
-      return;
-    }
-    CompletableFuture<NodeReply> reply = proposer.propose(command)
-        .orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
-        .thenApply(r -> switch (r.getCode()) {
-          case OK -> NodeReply.newBuilder().setNode(ApiMapper.toApi(r.getNode(),
-              raft.store().used(r.getNode().getId()), fleet)).build();
-          case NOT_FOUND -> throw new CoordinatorException.NotFound(r.getMessage());
-          case INVALID_ARGUMENT -> throw new CoordinatorException.InvalidArgument(r.getField(), r.getMessage());
-          default -> throw new CoordinatorException.Indeterminate("unexpected apply result " + r.getCode(), null);
-        });
+    Command command = command().setSetNodeEligibility(SetNodeEligibility.newBuilder()
+        .setNodeId(request.getNodeId()).setEligibility(eligibility)).build();
+    CompletableFuture<NodeReply> reply = write(command, r -> NodeReply.newBuilder().setNode(
+        ApiMapper.toApi(r.getNode(), raft.store().used(r.getNode().getId()), fleet)).build());
     TaskEndpoint.Replies.send(reply, out);
   }
 

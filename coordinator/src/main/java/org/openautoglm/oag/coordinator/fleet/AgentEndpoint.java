@@ -70,7 +70,7 @@ final class AgentEndpoint extends AgentServiceGrpc.AgentServiceImplBase {
   private static void reply(FleetContext ctx, long term, StreamObserver<RegisterReply> out) {
     out.onNext(RegisterReply.newBuilder()
         .setTerm(term)
-        .setLeaseMs(ctx.settings().lease().toMillis())
+        .setLeaseMs(ctx.leaseMs())
         .setHeartbeatMs(ctx.settings().heartbeat().toMillis())
         .build());
     out.onCompleted();

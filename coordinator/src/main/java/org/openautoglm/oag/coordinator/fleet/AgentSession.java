@@ -109,7 +109,7 @@ final class AgentSession implements StreamObserver<AgentMessage> {
     observe(heartbeat.getHost(), heartbeat.getAllocationsList());
     send(CoordinatorMessage.newBuilder().setAck(HeartbeatAck.newBuilder()
         .setSeq(heartbeat.getSeq())
-        .setLeaseMs(ctx.settings().lease().toMillis())));
+        .setLeaseMs(ctx.leaseMs())));
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.openautoglm.oag.coordinator.fleet;
 
 import org.openautoglm.oag.coordinator.raft.RaftNode;
+import org.openautoglm.oag.coordinator.state.FailoverSettings;
 import org.openautoglm.oag.coordinator.state.StateStore;
 
 /** The parts an agent session works with, wired once by {@link FleetController}. */
@@ -10,5 +11,10 @@ record FleetContext(RaftNode raft, Fleet fleet, TransitionBatcher transitions, P
   /** The current store (a checkpoint install replaces it). */
   StateStore store() {
     return raft.store();
+  }
+
+  /** L, as replicated: what every ack promises. */
+  long leaseMs() {
+    return FailoverSettings.of(store().meta().getCluster().getFailover()).leaseMs();
   }
 }
