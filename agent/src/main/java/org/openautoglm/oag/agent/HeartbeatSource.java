@@ -85,6 +85,7 @@ final class HeartbeatSource {
       case EXITED -> org.openautoglm.oag.agent.v1.AllocationState.EXITED;
       case KILLED -> org.openautoglm.oag.agent.v1.AllocationState.KILLED;
       case FAILED -> org.openautoglm.oag.agent.v1.AllocationState.FAILED;
+      case FENCED -> org.openautoglm.oag.agent.v1.AllocationState.FENCED;
     };
   }
 }

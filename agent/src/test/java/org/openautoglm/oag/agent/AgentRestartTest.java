@@ -101,7 +101,7 @@ class AgentRestartTest {
     agent(builder(next));
     await().atMost(WITHIN).until(() -> !next.hellos.isEmpty());
     AllocationStatus fenced = inventory(next, "x");
-    assertThat(fenced.getState()).isEqualTo(AllocationState.KILLED);
+    assertThat(fenced.getState()).isEqualTo(AllocationState.FENCED);
     assertThat(fenced.getReason()).contains("lease");
   }
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openautoglm.oag.api.v1.AllocationState;
 import org.openautoglm.oag.api.v1.FailoverSettings;
 import org.openautoglm.oag.api.v1.FencingMode;
 import org.openautoglm.oag.api.v1.Task;
@@ -52,9 +53,10 @@ class AgentProcessIT {
     cluster = MiniCluster.start(dir.resolve("cluster"), 3);
     cluster.awaitLeader();
     client = CoordinatorClient.connect(ClientConfig.builder(cluster.addresses()).build());
-    // A short lease, so a frozen agent's exclusive work is killed quickly.
-    client.setFailoverSettings(FailoverSettings.newBuilder().setLeaseMs(2_000).setTtlMs(3_000)
-        .setAvailableTtlMs(1_500).build());
+    // A short lease, so a frozen agent's exclusive work is killed quickly, and TTLs long
+    // enough that an agent restarted or frozen here is not declared down meanwhile.
+    client.setFailoverSettings(FailoverSettings.newBuilder().setLeaseMs(2_000).setTtlMs(10_000)
+        .setAvailableTtlMs(10_000).build());
   }
 
   @AfterAll
@@ -152,11 +154,15 @@ class AgentProcessIT {
         client.get(exclusive).getAllocation().getId() + ".killed"))).isTrue();
 
     new ProcessBuilder("kill", "-CONT", Long.toString(agent.pid())).start().waitFor();
+    // The fenced generation ends LOST ("lease lapsed") and the task runs again in a new one.
     await().atMost(WITHIN).ignoreExceptions().untilAsserted(() -> {
       Task t = client.get(exclusive);
-      assertThat(t.getState()).isEqualTo(TaskState.FAILED);
-      assertThat(t.getMessage() + t.getAllocation().getReason()).contains("lease");
+      assertThat(t.getState()).isEqualTo(TaskState.RUNNING);
+      assertThat(t.getAllocation().getGeneration()).isGreaterThan(1);
+      assertThat(t.getPreviousAllocations(0).getState()).isEqualTo(AllocationState.ALLOCATION_LOST);
+      assertThat(t.getPreviousAllocations(0).getReason()).contains("lease lapsed");
     });
+    tasksToKill.add(client.get(exclusive).getAllocation().getPid());
     assertThat(client.get(available).getState()).isEqualTo(TaskState.RUNNING);
     assertThat(client.get(available).getAllocation().getPid()).isEqualTo(availablePid);
   }

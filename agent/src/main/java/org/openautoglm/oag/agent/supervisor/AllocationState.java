@@ -2,7 +2,7 @@ package org.openautoglm.oag.agent.supervisor;
 
 /**
  * Where one supervised allocation stands on this host, as {@link AllocationSupervisor}
- * reports it. {@link #EXITED}, {@link #KILLED} and {@link #FAILED} are final.
+ * reports it. {@link #EXITED}, {@link #KILLED}, {@link #FAILED} and {@link #FENCED} are final.
  */
 public enum AllocationState {
   /** Persisted, not launched yet. */
@@ -24,10 +24,15 @@ public enum AllocationState {
   /** Stopped on request; never restarted afterwards. */
   KILLED,
   /** Given up on: the restart budget is spent, or the process could not be launched. */
-  FAILED;
+  FAILED,
+  /**
+   * Killed by the host's lease keeper because the agent's lease lapsed; never restarted here:
+   * only a new generation from the leader runs the task again.
+   */
+  FENCED;
 
   /** Whether nothing more happens to the allocation. */
   public boolean isFinal() {
-    return this == EXITED || this == KILLED || this == FAILED;
+    return this == EXITED || this == KILLED || this == FAILED || this == FENCED;
   }
 }

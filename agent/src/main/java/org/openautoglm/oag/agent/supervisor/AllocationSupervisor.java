@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>Fencing: nothing is launched or relaunched while {@link SupervisorOptions#lease()} is not
  * valid (the state stays, the reason says "waiting for a valid lease"); each launched group is
  * handed to the lease ({@link LeaseCheck#guard}) and released when the allocation ends. A
- * group the host's keeper killed because the lease lapsed ends {@code KILLED} with reason
+ * group the host's keeper killed because the lease lapsed ends {@code FENCED} with reason
  * "lease lapsed" and is never restarted: only a new generation from the leader runs the task
  * again.
  *
@@ -311,7 +311,7 @@ public final class AllocationSupervisor {
     process = null;
     commandPid = -1;
     if (lapsed) {
-      end(AllocationState.KILLED, LEASE_LAPSED);
+      end(AllocationState.FENCED, LEASE_LAPSED);
     } else {
       decide(tracker.onExit(status, startedAtNanos, nowNanos), "exited " + status, false);
     }

@@ -91,7 +91,7 @@ class KeeperTest {
       return lapse.step(System.nanoTime());
     }, s -> s.state().isFinal());
 
-    assertThat(killed.state()).isEqualTo(AllocationState.KILLED);
+    assertThat(killed.state()).isEqualTo(AllocationState.FENCED);
     assertThat(killed.reason()).isEqualTo("lease lapsed");
     assertThat(killed.exitCode()).isEqualTo(128 + 9);
     assertThat(leases.killed("x-lapse")).hasValueSatisfying(m -> {

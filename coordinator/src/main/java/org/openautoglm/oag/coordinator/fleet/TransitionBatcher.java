@@ -169,6 +169,7 @@ final class TransitionBatcher {
       case EXITED -> org.openautoglm.oag.state.v1.AllocationStatus.EXITED;
       case KILLED -> org.openautoglm.oag.state.v1.AllocationStatus.KILLED;
       case FAILED -> org.openautoglm.oag.state.v1.AllocationStatus.ALLOC_FAILED;
+      case FENCED -> org.openautoglm.oag.state.v1.AllocationStatus.ALLOC_LOST;
       default -> org.openautoglm.oag.state.v1.AllocationStatus.ASSIGNED;
     };
   }

@@ -27,7 +27,8 @@ import org.openautoglm.oag.state.v1.TaskStatus;
  * <pre>
  * ASSIGNED -> SCHEDULED        ALLOC_RUNNING -> RUNNING     BACKOFF -> SCHEDULED ("restarting: reason")
  * ALLOC_PAUSED -> PAUSED       EXITED 0 -> SUCCEEDED        EXITED n -> FAILED ("exited with code n")
- * KILLED -> STOPPED if desired STOP, else FAILED (reason)   ALLOC_LOST -> LOST
+ * KILLED -> STOPPED if desired STOP, else FAILED (reason)
+ * ALLOC_LOST (the host's keeper fenced it) -> STOPPED if desired STOP, else PENDING again
  * ALLOC_FAILED -> PENDING again, to be placed on another node, while the task has been
  *                 rescheduled fewer than K times (the failover settings); then FAILED (reason)
  * </pre>
@@ -193,7 +194,7 @@ final class ReportAllocationsApplier implements CommandApplier<ReportAllocations
       case EXITED -> r.getExitCode() == 0 ? TaskStatus.SUCCEEDED : TaskStatus.FAILED;
       case KILLED -> task.getDesired() == Desired.STOP ? TaskStatus.STOPPED : TaskStatus.FAILED;
       case ALLOC_FAILED -> TaskStatus.FAILED;
-      case ALLOC_LOST -> TaskStatus.LOST;
+      case ALLOC_LOST -> task.getDesired() == Desired.STOP ? TaskStatus.STOPPED : TaskStatus.PENDING;
       case ALLOCATION_STATUS_UNSPECIFIED, UNRECOGNIZED ->
           throw new IllegalArgumentException("unvalidated status " + r.getStatus());
     };
@@ -212,7 +213,8 @@ final class ReportAllocationsApplier implements CommandApplier<ReportAllocations
       case KILLED -> status == TaskStatus.STOPPED
           ? UpdateTaskDesiredApplier.STOPPED_MESSAGE : orDefault(reason, "killed");
       case ALLOC_FAILED -> orDefault(reason, "failed");
-      case ALLOC_LOST -> orDefault(reason, "lost with node " + node);
+      case ALLOC_LOST -> status == TaskStatus.STOPPED ? UpdateTaskDesiredApplier.STOPPED_MESSAGE
+          : "lost on " + node + " (" + orDefault(reason, "fenced") + "); placing it elsewhere";
       case ALLOCATION_STATUS_UNSPECIFIED, UNRECOGNIZED -> task.getMessage();
     };
   }

@@ -87,7 +87,8 @@ class ReportAllocationsApplierTest {
             TaskStatus.STOPPED, "stopped on request"),
         Arguments.of(report("t1", 1, AllocationStatus.ALLOC_FAILED).setReason("restart budget exhausted"),
             Desired.RUN, TaskStatus.PENDING, "restart budget exhausted on n1; placing it elsewhere (reschedule 1 of 3)"),
-        Arguments.of(report("t1", 1, AllocationStatus.ALLOC_LOST), Desired.RUN, TaskStatus.LOST, "lost with node n1"));
+        Arguments.of(report("t1", 1, AllocationStatus.ALLOC_LOST).setReason("lease lapsed"), Desired.RUN,
+            TaskStatus.PENDING, "lost on n1 (lease lapsed); placing it elsewhere"));
   }
 
   @ParameterizedTest
@@ -218,7 +219,7 @@ class ReportAllocationsApplierTest {
     send("n1", report("t1", 1, AllocationStatus.ALLOC_LOST));
     CommandResult revived = send("n1", report("t1", 1, AllocationStatus.ALLOC_RUNNING));
     assertEquals("applied 0, unchanged 0, skipped 1: t1 allocation t1.1 has already ended lost", revived.getMessage());
-    assertEquals(TaskStatus.LOST, t1().getStatus());
+    assertEquals(TaskStatus.PENDING, t1().getStatus());
 
     feed.apply(1, submit(1, 1_000, "b"));
     feed.one(1, place(1, 2_000, placement("t2", "n1", feed.index)));
