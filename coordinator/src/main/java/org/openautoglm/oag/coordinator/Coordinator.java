@@ -13,6 +13,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.openautoglm.oag.coordinator.api.ApiServer;
+import org.openautoglm.oag.coordinator.failover.FailoverController;
 import org.openautoglm.oag.coordinator.fleet.FleetController;
 import org.openautoglm.oag.coordinator.fleet.FleetView;
 import org.openautoglm.oag.coordinator.http.CoordinatorMeters;
@@ -48,6 +49,7 @@ public final class Coordinator implements AutoCloseable {
   private final Proposer proposer;
   private final LeaderServices leaderServices;
   private final FleetController fleet;
+  private final FailoverController failover;
   private final ApiServer api;
   private final HttpEndpoint http;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -63,16 +65,20 @@ public final class Coordinator implements AutoCloseable {
     this.raft = RaftNode.start(config, peers, RaftEvents.both(new MeteredEvents(meters), leaderServices), fatal);
     Proposer proposer = null;
     FleetController fleet = null;
+    FailoverController failover = null;
     ApiServer api = null;
     try {
       proposer = new Proposer(raft, Clock.SYSTEM, config.groupCommitMaxCommands(),
           config.groupCommitMaxBytes(), config.groupCommitWindow(), config.groupCommitMaxInFlight(), meters);
       fleet = new FleetController(raft, proposer, config.fleet());
       api = new ApiServer(config, raft, proposer, peers, meters, fleet);
+      failover = FailoverController.onLeader(raft, proposer, fleet.view());
       leaderServices.register(fleet);
+      leaderServices.register(failover);
       leaderServices.bind(raft);
       this.proposer = proposer;
       this.fleet = fleet;
+      this.failover = failover;
       this.api = api;
       registerGauges();
       this.http = config.httpPort() < 0 ? null
@@ -82,6 +88,9 @@ public final class Coordinator implements AutoCloseable {
       leaderServices.close();
       if (api != null) {
         api.close();
+      }
+      if (failover != null) {
+        failover.close();
       }
       if (fleet != null) {
         fleet.close();
@@ -202,6 +211,7 @@ public final class Coordinator implements AutoCloseable {
       handOffLeadership();
     }
     leaderServices.close();
+    failover.close();
     fleet.close();
     api.close();
     proposer.close();

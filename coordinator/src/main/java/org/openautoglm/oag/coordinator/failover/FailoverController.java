@@ -3,6 +3,7 @@ package org.openautoglm.oag.coordinator.failover;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,8 @@ import org.openautoglm.oag.coordinator.failover.SilenceJudge.Silence;
 import org.openautoglm.oag.coordinator.failover.SilenceJudge.Verdict;
 import org.openautoglm.oag.coordinator.fleet.FleetView;
 import org.openautoglm.oag.coordinator.leader.LeaderService;
+import org.openautoglm.oag.coordinator.propose.Proposer;
+import org.openautoglm.oag.coordinator.raft.RaftNode;
 import org.openautoglm.oag.coordinator.state.FailoverSettings;
 import org.openautoglm.oag.coordinator.state.StateStore;
 import org.openautoglm.oag.state.v1.ClusterRecord;
@@ -37,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * proposal at a time; its memory is only what is in flight, so a new leader picks up from
  * the replicated state.
  */
-public final class FailoverController implements LeaderService {
+public final class FailoverController implements LeaderService, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FailoverController.class);
   static final long TICK_MS = 100;
 
@@ -64,6 +67,24 @@ public final class FailoverController implements LeaderService {
     this.fleet = fleet;
     this.nanoClock = nanoClock;
     this.executor = executor;
+  }
+
+  /** The controller of {@code raft}'s leader, with its own thread; close it with the node. */
+  public static FailoverController onLeader(RaftNode raft, Proposer proposer, FleetView fleet) {
+    ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "oag-failover-" + raft.nodeId());
+      t.setDaemon(true);
+      return t;
+    });
+    return new FailoverController(raft::store, proposer::propose, fleet, System::nanoTime, thread);
+  }
+
+  @Override
+  public void close() {
+    onStepDown();
+    if (executor != null) {
+      executor.shutdownNow();
+    }
   }
 
   @Override

@@ -18,6 +18,7 @@ import org.openautoglm.oag.agent.v1.Hello;
 import org.openautoglm.oag.agent.v1.HostMetrics;
 import org.openautoglm.oag.agent.v1.LogRequest;
 import org.openautoglm.oag.state.v1.NodeRecord;
+import org.openautoglm.oag.state.v1.NodeStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * The leader's end of one agent's session stream. The first message must be a Hello from a
  * registered node with the boot id it registered; the session then sends the node's complete
  * desired set (again whenever it changes), acks every heartbeat with the term and the lease
- * length, and hands the observed allocation states to the {@link TransitionBatcher}.
+ * length once a leadership check begun after it succeeded ({@link LeaseAcks}), and hands the
+ * observed allocation states to the {@link TransitionBatcher}. A node declared DOWN meanwhile
+ * has its session ended, so that its agent registers again.
  *
  * <p>Threading: inbound messages arrive one at a time on gRPC's executor; outbound messages
  * may be sent from any thread and are serialized here (a gRPC stream is not thread-safe).
@@ -85,7 +88,8 @@ final class AgentSession implements StreamObserver<AgentMessage> {
       return;
     }
     NodeRecord registered = ctx.store().node(hello.getNodeId()).orElse(null);
-    if (registered == null || !registered.getBootId().equals(hello.getBootId())) {
+    if (registered == null || !registered.getBootId().equals(hello.getBootId())
+        || registered.getStatus() != NodeStatus.UP) {
       end(Status.FAILED_PRECONDITION.withDescription("node '" + hello.getNodeId()
           + "' is not registered with boot id '" + hello.getBootId() + "'; call Register first"));
       return;
@@ -106,10 +110,20 @@ final class AgentSession implements StreamObserver<AgentMessage> {
   }
 
   private void heartbeat(Heartbeat heartbeat) {
+    NodeRecord stored = ctx.store().node(node).orElse(null);
+    if (stored == null || stored.getStatus() != NodeStatus.UP || !stored.getBootId().equals(bootId)) {
+      // Declared down (or replaced) meanwhile: its lost allocations are gone from the desired
+      // set; registering again brings the node back UP.
+      end(Status.FAILED_PRECONDITION.withDescription("node '" + node + "' is "
+          + (stored == null ? "unknown" : stored.getStatus() + " with boot " + stored.getBootId())
+          + "; register again"));
+      return;
+    }
     observe(heartbeat.getHost(), heartbeat.getAllocationsList());
-    send(CoordinatorMessage.newBuilder().setAck(HeartbeatAck.newBuilder()
-        .setSeq(heartbeat.getSeq())
-        .setLeaseMs(ctx.leaseMs())));
+    long seq = heartbeat.getSeq();
+    long leaseMs = ctx.leaseMs();
+    ctx.acks().afterLeadershipCheck(term, () -> send(CoordinatorMessage.newBuilder().setAck(
+        HeartbeatAck.newBuilder().setSeq(seq).setLeaseMs(leaseMs))));
   }
 
   /**

@@ -6,7 +6,7 @@ import org.openautoglm.oag.coordinator.state.StateStore;
 
 /** The parts an agent session works with, wired once by {@link FleetController}. */
 record FleetContext(RaftNode raft, Fleet fleet, TransitionBatcher transitions, PlacementLoop placer,
-    LogRouter logs, FleetSettings settings) {
+    LogRouter logs, LeaseAcks acks, FleetSettings settings) {
 
   /** The current store (a checkpoint install replaces it). */
   StateStore store() {

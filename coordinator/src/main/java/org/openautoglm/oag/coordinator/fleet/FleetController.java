@@ -67,7 +67,18 @@ public final class FleetController implements LeaderService, AutoCloseable {
         return raft.notLeader();
       }
     });
-    this.context = new FleetContext(raft, fleet, transitions, placer, logs, settings);
+    LeaseAcks acks = new LeaseAcks(new LeaseAcks.Leadership() {
+      @Override
+      public long leadingTerm() {
+        return raft.isLeader() ? raft.term() : -1;
+      }
+
+      @Override
+      public java.util.concurrent.CompletableFuture<Void> confirm() {
+        return raft.readBarrier();
+      }
+    }, executor, System::nanoTime);
+    this.context = new FleetContext(raft, fleet, transitions, placer, logs, acks, settings);
     this.endpoint = new AgentEndpoint(this);
     raft.addApplyListener(this::applied);
     executor.scheduleWithFixedDelay(this::endForeignSessions, 200, 200, TimeUnit.MILLISECONDS);

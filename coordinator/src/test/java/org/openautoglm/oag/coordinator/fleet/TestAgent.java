@@ -5,6 +5,9 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.openautoglm.oag.agent.v1.AgentMessage;
@@ -20,15 +23,24 @@ import org.openautoglm.oag.agent.v1.RegisterRequest;
 
 /**
  * A scripted agent for coordinator tests: speaks the real protocol over real gRPC, but runs
- * nothing; the test says what it observes. Records everything the coordinator sends.
+ * nothing; the test says what it observes. Records everything the coordinator sends. While
+ * connected it repeats its last heartbeat every {@link #KEEPALIVE_MS} ms, as a real agent
+ * does, so the failover controller does not take it for dead.
  */
 final class TestAgent implements AutoCloseable {
   final String node;
   final String bootId;
   final List<CoordinatorMessage> received = new CopyOnWriteArrayList<>();
   final AtomicReference<Status> ended = new AtomicReference<>();
+  static final long KEEPALIVE_MS = 250;
   private final AtomicLong seq = new AtomicLong();
   private StreamObserver<AgentMessage> up;
+  private List<AllocationStatus> lastReported = List.of();
+  private final ScheduledExecutorService keepalive = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "test-agent-keepalive");
+    t.setDaemon(true);
+    return t;
+  });
 
   TestAgent(String node, String bootId) {
     this.node = node;
@@ -68,12 +80,25 @@ final class TestAgent implements AutoCloseable {
       }
     });
     synchronized (this) {
+      lastReported = List.copyOf(inventory);
       up.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder()
           .setNodeId(node).setBootId(bootId).addAllInventory(inventory)).build());
+    }
+    keepalive.scheduleWithFixedDelay(this::repeat, KEEPALIVE_MS, KEEPALIVE_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private synchronized void repeat() {
+    if (up != null && ended.get() == null) {
+      try {
+        heartbeat(lastReported);
+      } catch (RuntimeException e) {
+        // the stream just ended
+      }
     }
   }
 
   synchronized long heartbeat(List<AllocationStatus> allocations) {
+    lastReported = List.copyOf(allocations);
     long s = seq.incrementAndGet();
     up.onNext(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
         .setSeq(s).setSentAtMs(System.currentTimeMillis()).addAllAllocations(allocations)).build());
@@ -101,6 +126,7 @@ final class TestAgent implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    keepalive.shutdownNow();
     if (up != null && ended.get() == null) {
       try {
         up.onCompleted();

@@ -81,7 +81,8 @@ class StateStoreApplyTest {
     assertEquals(1, store.task("t1").orElseThrow().getVersion());
     assertEquals(120, store.task("t1").orElseThrow().getFinishedAtMs());
     assertEquals(MetaRecord.newBuilder().setAppliedTerm(1).setAppliedIndex(1).setTimeMs(130).setNextTaskSeq(3)
-        .setEventCount(4).setDigest(store.meta().getDigest()).build(), store.meta());
+        .setEventCount(4).setDigest(store.meta().getDigest())
+        .setCluster(org.openautoglm.oag.state.v1.ClusterRecord.getDefaultInstance()).build(), store.meta());
     assertEquals(List.of("task.created", "task.pending", "task.stopped", "task.submitted"),
         store.events(0, 0, 10).stream().map(e -> e.getType()).toList());
   }
