@@ -65,6 +65,11 @@ final class LeaseAcks {
     schedule();
   }
 
+  /** No heartbeat waits and no check runs. */
+  synchronized boolean idle() {
+    return !checking && pending.isEmpty();
+  }
+
   private void schedule() {
     long waitNanos;
     synchronized (this) {

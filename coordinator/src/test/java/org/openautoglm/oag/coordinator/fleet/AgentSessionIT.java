@@ -297,6 +297,31 @@ class AgentSessionIT {
         io.grpc.StatusRuntimeException.class).getStatus().getDescription()).contains("eligibility");
   }
 
+  /**
+   * The lease rule on a real cluster: once the leader can no longer reach a majority, a
+   * heartbeat it receives is never acked (its leadership check cannot succeed), so the
+   * agent's lease runs out while a new leader's TTL for the agent has not even begun.
+   */
+  @Test
+  void aLeaderCutOffFromItsMajorityAcksNoHeartbeatItReceivesAfterwards() {
+    int leader = cluster.awaitLeader();
+    agent = new TestAgent("cut", "boot-1");
+    agent.register(cluster.channel(leader), 4000, 8192);
+    agent.connect(cluster.channel(leader), List.of());
+    long before = agent.heartbeat(List.of());
+    await().atMost(Duration.ofSeconds(10)).until(() -> agent.acked(before));
+
+    for (int i = 0; i < cluster.size(); i++) {
+      if (i != leader) {
+        cluster.halt(i);
+      }
+    }
+    long after = agent.heartbeat(List.of());
+
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+        .until(() -> agent.received.stream().noneMatch(m -> m.hasAck() && m.getAck().getSeq() >= after));
+  }
+
   private Task submitSized(int node, String name, int cpuMillis, long memoryMib) {
     CreateTaskRequest r = Requests.submit("it", name, name);
     return Requests.tasks(cluster.channel(node)).submit(r.toBuilder().setSpec(r.getSpec().toBuilder()
