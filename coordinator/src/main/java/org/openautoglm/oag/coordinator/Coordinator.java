@@ -70,9 +70,9 @@ public final class Coordinator implements AutoCloseable {
     try {
       proposer = new Proposer(raft, Clock.SYSTEM, config.groupCommitMaxCommands(),
           config.groupCommitMaxBytes(), config.groupCommitWindow(), config.groupCommitMaxInFlight(), meters);
-      fleet = new FleetController(raft, proposer, config.fleet());
+      fleet = new FleetController(raft, proposer, config.fleet(), meters);
       api = new ApiServer(config, raft, proposer, peers, meters, fleet);
-      failover = FailoverController.onLeader(raft, proposer, fleet.view());
+      failover = FailoverController.onLeader(raft, proposer, fleet.view(), meters);
       leaderServices.register(fleet);
       leaderServices.register(failover);
       leaderServices.bind(raft);
@@ -137,6 +137,11 @@ public final class Coordinator implements AutoCloseable {
     Gauge.builder("oag_raft_applied_index", raft, RaftNode::appliedIndex).register(m);
     Gauge.builder("oag_dedupe_entries", raft, r -> r.store().dedupeSize()).register(m);
     Gauge.builder("oag_tasks", raft, r -> r.store().taskCount()).register(m);
+    Gauge.builder("oag_storm_guard", raft, r -> r.store().meta().getCluster().getStormGuard().getOn() ? 1 : 0)
+        .description("1 while the failover controller declares no node down: too many are silent at once")
+        .register(m);
+    Gauge.builder("oag_nodes_down", raft, r -> r.store().nodes().stream()
+        .filter(n -> n.getStatus() == org.openautoglm.oag.state.v1.NodeStatus.DOWN).count()).register(m);
   }
 
   private Readiness readiness() {

@@ -1,5 +1,7 @@
 package org.openautoglm.oag.coordinator.failover;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -53,6 +55,8 @@ public final class FailoverController implements LeaderService, AutoCloseable {
   private volatile boolean active;
   private volatile boolean proposing;
   private ScheduledFuture<?> ticks;
+  private final Counter nodesDown;
+  private final Counter availableMoves;
 
   /**
    * @param proposer proposes a command on this leader (the Proposer; a test applies directly)
@@ -61,7 +65,12 @@ public final class FailoverController implements LeaderService, AutoCloseable {
    *     {@link #tick} (a test on a fake clock)
    */
   public FailoverController(Supplier<StateStore> store, Function<Command, CompletableFuture<CommandResult>> proposer,
-      FleetView fleet, LongSupplier nanoClock, ScheduledExecutorService executor) {
+      FleetView fleet, LongSupplier nanoClock, ScheduledExecutorService executor, MeterRegistry meters) {
+    this.nodesDown = Counter.builder("oag_failover_nodes_down").description("nodes this leader declared down")
+        .register(meters);
+    this.availableMoves = Counter.builder("oag_failover_available_moves")
+        .description("silent nodes whose available work this leader moved before declaring them down")
+        .register(meters);
     this.store = store;
     this.proposer = proposer;
     this.fleet = fleet;
@@ -70,13 +79,14 @@ public final class FailoverController implements LeaderService, AutoCloseable {
   }
 
   /** The controller of {@code raft}'s leader, with its own thread; close it with the node. */
-  public static FailoverController onLeader(RaftNode raft, Proposer proposer, FleetView fleet) {
+  public static FailoverController onLeader(RaftNode raft, Proposer proposer, FleetView fleet,
+      MeterRegistry meters) {
     ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "oag-failover-" + raft.nodeId());
       t.setDaemon(true);
       return t;
     });
-    return new FailoverController(raft::store, proposer::propose, fleet, System::nanoTime, thread);
+    return new FailoverController(raft::store, proposer::propose, fleet, System::nanoTime, thread, meters);
   }
 
   @Override
@@ -159,8 +169,11 @@ public final class FailoverController implements LeaderService, AutoCloseable {
     if (!verdict.nodes().isEmpty()) {
       commands.add(Command.newBuilder().setHeader(header)
           .setNodesSilent(NodesSilent.newBuilder().addAllNodes(verdict.nodes())).build());
-      verdict.nodes().forEach(n -> LOG.info("event=node_silent node={} boot={} silent_ms={} down={}",
-          n.getNodeId(), n.getBootId(), n.getSilentMs(), n.getDown()));
+      verdict.nodes().forEach(n -> {
+        LOG.info("event=node_silent node={} boot={} silent_ms={} down={}", n.getNodeId(), n.getBootId(),
+            n.getSilentMs(), n.getDown());
+        (n.getDown() ? nodesDown : availableMoves).increment();
+      });
     }
     proposing = true;
     CompletableFuture<?> all = CompletableFuture.completedFuture(null);

@@ -2,6 +2,9 @@ package org.openautoglm.oag.coordinator.fleet;
 
 import io.grpc.BindableService;
 import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +37,7 @@ public final class FleetController implements LeaderService, AutoCloseable {
   private final FleetContext context;
   private final AgentEndpoint endpoint;
 
-  public FleetController(RaftNode raft, Proposer proposer, FleetSettings settings) {
+  public FleetController(RaftNode raft, Proposer proposer, FleetSettings settings, MeterRegistry meters) {
     this.raft = raft;
     this.proposer = proposer;
     this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -44,8 +47,11 @@ public final class FleetController implements LeaderService, AutoCloseable {
     });
     Fleet fleet = new Fleet(System::nanoTime);
     this.relay = new SessionRelay(raft, executor);
-    TransitionBatcher transitions = new TransitionBatcher(raft::store, proposer, executor, System::nanoTime);
-    PlacementLoop placer = new PlacementLoop(raft, proposer, fleet, executor);
+    TransitionBatcher transitions = new TransitionBatcher(raft::store, proposer, executor, System::nanoTime,
+        Counter.builder("oag_keeper_kills").description("allocations an agent reported its lease keeper killed"
+            + " (the lease lapsed)").register(meters));
+    PlacementLoop placer = new PlacementLoop(raft, proposer, fleet, executor,
+        Counter.builder("oag_plan_rejections").description("placements the plan applier refused").register(meters));
     LogRouter logs = new LogRouter(new LogRouter.FleetSource() {
       @Override
       public boolean leads() {
@@ -77,7 +83,9 @@ public final class FleetController implements LeaderService, AutoCloseable {
       public java.util.concurrent.CompletableFuture<Void> confirm() {
         return raft.readBarrier();
       }
-    }, executor, System::nanoTime);
+    }, executor, System::nanoTime, Timer.builder("oag_lease_ack_delay").description(
+        "heartbeat receipt to ack, the leadership check included; an agent's lease margin is L minus this")
+        .publishPercentiles(0.5, 0.99).register(meters));
     this.context = new FleetContext(raft, fleet, transitions, placer, logs, acks, settings);
     this.endpoint = new AgentEndpoint(this);
     raft.addApplyListener(this::applied);

@@ -1,5 +1,6 @@
 package org.openautoglm.oag.coordinator.fleet;
 
+import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,17 +38,19 @@ final class LeaseAcks {
     CompletableFuture<Void> confirm();
   }
 
-  private record Pending(long term, Runnable ack) {}
+  private record Pending(long term, long receivedNanos, Runnable ack) {}
 
   private final Leadership leadership;
   private final ScheduledExecutorService executor;
   private final LongSupplier nanoClock;
+  private final Timer ackDelay;
   private List<Pending> pending = new ArrayList<>();   // guarded by this
   private boolean checking;                            // guarded by this
   private long lastStartNanos;                         // guarded by this
   private boolean started;                             // guarded by this
 
-  LeaseAcks(Leadership leadership, ScheduledExecutorService executor, LongSupplier nanoClock) {
+  LeaseAcks(Leadership leadership, ScheduledExecutorService executor, LongSupplier nanoClock, Timer ackDelay) {
+    this.ackDelay = ackDelay;
     this.leadership = leadership;
     this.executor = executor;
     this.nanoClock = nanoClock;
@@ -56,7 +59,7 @@ final class LeaseAcks {
   /** Runs {@code ack} after the next leadership check in {@code term} succeeds; else never. */
   void afterLeadershipCheck(long term, Runnable ack) {
     synchronized (this) {
-      pending.add(new Pending(term, ack));
+      pending.add(new Pending(term, nanoClock.getAsLong(), ack));
       if (checking) {
         return;
       }
@@ -100,6 +103,7 @@ final class LeaseAcks {
       for (Pending p : batch) {
         if (stillLeads && p.term() == term) {
           p.ack().run();
+          ackDelay.record(nanoClock.getAsLong() - p.receivedNanos(), TimeUnit.NANOSECONDS);
           acked++;
         }
       }

@@ -1,5 +1,6 @@
 package org.openautoglm.oag.coordinator.fleet;
 
+import io.micrometer.core.instrument.Counter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,8 +60,10 @@ final class PlacementLoop {
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
   private volatile boolean active;
+  private final Counter rejections;
 
-  PlacementLoop(RaftNode raft, Proposer proposer, FleetView fleet, Executor executor) {
+  PlacementLoop(RaftNode raft, Proposer proposer, FleetView fleet, Executor executor, Counter rejections) {
+    this.rejections = rejections;
     this.raft = raft;
     this.proposer = proposer;
     this.fleet = fleet;
@@ -111,6 +114,7 @@ final class PlacementLoop {
       if (error != null) {
         LOG.info("event=placement_not_applied placements={} reason=\"{}\"", count, error.toString());
       } else if (result.getRejectedCount() > 0) {
+        rejections.increment(result.getRejectedCount());
         LOG.info("event=placements_rejected placements={} rejected={} result=\"{}\"", count,
             result.getRejectedCount(), result.getMessage());
       } else {

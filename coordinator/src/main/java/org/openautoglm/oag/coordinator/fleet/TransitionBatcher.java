@@ -1,5 +1,6 @@
 package org.openautoglm.oag.coordinator.fleet;
 
+import io.micrometer.core.instrument.Counter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +55,7 @@ final class TransitionBatcher {
   private final Map<Key, Queued> queue = new LinkedHashMap<>();   // guarded by this
   private final ConcurrentHashMap<String, Proposed> proposed = new ConcurrentHashMap<>();
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
+  private final Counter keeperKills;
 
   /** Where the current store comes from (it is replaced when a checkpoint is installed). */
   @FunctionalInterface
@@ -62,7 +64,8 @@ final class TransitionBatcher {
   }
 
   TransitionBatcher(StateStoreSource store, Proposer proposer, ScheduledExecutorService executor,
-      LongSupplier nanoClock) {
+      LongSupplier nanoClock, Counter keeperKills) {
+    this.keeperKills = keeperKills;
     this.store = store;
     this.proposer = proposer;
     this.executor = executor;
@@ -87,6 +90,9 @@ final class TransitionBatcher {
     Proposed last = proposed.get(observed.getAllocationId());
     if (last != null && last.report().equals(report) && nanoClock.getAsLong() - last.atNanos() < RESEND_AFTER_NANOS) {
       return false;
+    }
+    if (last == null && observed.getState() == AllocationState.FENCED) {
+      keeperKills.increment();
     }
     synchronized (this) {
       queue.put(new Key(node, observed.getAllocationId()), new Queued(bootId, report));

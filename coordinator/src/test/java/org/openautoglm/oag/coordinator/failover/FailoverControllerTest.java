@@ -2,6 +2,7 @@ package org.openautoglm.oag.coordinator.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -47,6 +48,7 @@ class FailoverControllerTest {
   private final Map<String, Long> heardAtNanos = new HashMap<>();
   private final List<Command> proposed = new java.util.ArrayList<>();
   private FailoverController controller;
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   private final FleetView fleet = new FleetView() {
     @Override
@@ -74,7 +76,7 @@ class FailoverControllerTest {
   @BeforeEach
   void open() throws IOException {
     store = StateStore.open(dir.resolve("db"), StoreSettings.defaults());
-    controller = new FailoverController(() -> store, this::apply, fleet, () -> nowNanos, null);
+    controller = new FailoverController(() -> store, this::apply, fleet, () -> nowNanos, null, meters);
     for (String n : List.of("n1", "n2", "n3", "n4")) {
       apply(Command.newBuilder().setHeader(header()).setRegisterNode(RegisterNode.newBuilder().setNodeId(n)
           .setBootId("b1").setCapacity(CapacityRecord.newBuilder().setCpuMillis(4_000).setMemoryMib(8_192)))
@@ -146,6 +148,7 @@ class FailoverControllerTest {
     assertThat(status("n4")).isEqualTo(NodeStatus.DOWN);
     assertThat(List.of(status("n1"), status("n2"), status("n3"))).containsOnly(NodeStatus.UP);
     assertThat(events("node.down")).containsExactly("n4");
+    assertThat(meters.counter("oag_failover_nodes_down").count()).isEqualTo(1.0);
   }
 
   @Test

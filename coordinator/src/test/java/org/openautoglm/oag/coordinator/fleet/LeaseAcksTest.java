@@ -3,6 +3,7 @@ package org.openautoglm.oag.coordinator.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +36,7 @@ class LeaseAcksTest {
       nanos.addAndGet(Duration.ofSeconds(1).toNanos());
       return check;
     }
-  }, executor, nanos::get);
+  }, executor, nanos::get, new SimpleMeterRegistry().timer("ack_delay"));
 
   @AfterEach
   void stop() {
