@@ -106,8 +106,12 @@ public record AgentConfig(String nodeId, Path dataDir, List<String> coordinators
     private Duration reconnectMin = Duration.ofMillis(100);
     /** Two seconds: about an election, so a failover is retried a few times while it happens. */
     private Duration reconnectMax = Duration.ofSeconds(1);
-    /** Ten heartbeats: a leader that acks nothing for that long is gone or deposed. */
-    private Duration sessionIdleTimeout = Duration.ofSeconds(5);
+    /**
+     * Four heartbeats: a leader that acks nothing for that long is gone or deposed (acks wait
+     * for its leadership check, a few hundred ms at most). Well under the lease (5 s), so an
+     * agent cut off with its leader finds the new one before its exclusive work is fenced.
+     */
+    private Duration sessionIdleTimeout = Duration.ofSeconds(2);
     private Duration defaultStopGrace = Duration.ofSeconds(10);
     private Duration logPoll = Duration.ofMillis(200);
     private boolean stopTasksOnExit;

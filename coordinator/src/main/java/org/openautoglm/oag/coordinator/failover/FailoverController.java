@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The failover controller: on the ready leader, every {@link #TICK_MS} ms, it measures how
  * long each UP node has been silent (from the leader's in-memory heartbeat table; a node
- * never heard since this leader became ready counts from then, so a new leader gives every
- * node a full TTL), asks the {@link SilenceJudge} what that means under the replicated
+ * never heard since this leader became ready gets a full TTL from then before any verdict,
+ * its available work included), asks the {@link SilenceJudge} what that means under the replicated
  * settings and storm guard, and proposes the verdicts (NodesSilent, SetStormGuard). One
  * proposal at a time; its memory is only what is in flight, so a new leader picks up from
  * the replicated state.
@@ -142,7 +142,9 @@ public final class FailoverController implements LeaderService, AutoCloseable {
         continue;
       }
       long age = fleet.heartbeatAgeMs(node.getId());
-      long silentMs = age < 0 ? sinceReadyMs : Math.min(age, sinceReadyMs);
+      // Not heard since this leader became ready: no verdict at all until a full TTL has
+      // passed (an agent may still be looking for the new leader), then silent since then.
+      long silentMs = age >= 0 ? Math.min(age, sinceReadyMs) : sinceReadyMs >= settings.ttlMs() ? sinceReadyMs : 0;
       boolean available = silentMs >= settings.availableTtlMs() && hasAvailableWork(s, node.getId());
       up.add(new Silence(node.getId(), node.getBootId(), silentMs, available));
     }

@@ -136,8 +136,12 @@ class FailoverControllerTest {
 
   @Test
   void aNewLeaderGivesEveryNodeAFullTtlFromItsElection() {
+    placed("a", Fencing.AVAILABLE, "n4");
     controller.onLeaderReady(1);
-    advanceMs(5_900);
+    advanceMs(2_500);
+    controller.tick();
+    assertThat(proposed).as("not even available work moves during the grace").isEmpty();
+    advanceMs(3_400);
     controller.tick();
     assertThat(status("n1")).isEqualTo(NodeStatus.UP);
 
@@ -157,6 +161,7 @@ class FailoverControllerTest {
     TaskRecord available = placed("a", Fencing.AVAILABLE, "n1");
     TaskRecord other = placed("o", Fencing.EXCLUSIVE, "n2");
     controller.onLeaderReady(1);
+    heartbeat("n1");   // heard once by this leader, then silent
 
     for (int ms = 0; ms < 6_000; ms += 100) {
       heartbeat("n2", "n3", "n4");
