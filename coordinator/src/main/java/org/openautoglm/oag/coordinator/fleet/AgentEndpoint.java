@@ -48,6 +48,7 @@ final class AgentEndpoint extends AgentServiceGrpc.AgentServiceImplBase {
       return;
     }
     long term = ctx.raft().term();
+    ctx.fleet().touch(request.getNodeId());
     if (alreadyRegistered(ctx, command.getRegisterNode())) {
       // A reconnect of the same agent process: nothing to replicate (and no log entry per
       // agent when a whole fleet reconnects after a failover).

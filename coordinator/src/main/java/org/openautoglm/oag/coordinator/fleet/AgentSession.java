@@ -119,7 +119,11 @@ final class AgentSession implements StreamObserver<AgentMessage> {
           + "; register again"));
       return;
     }
+    long silentMs = ctx.fleet().heartbeatAgeMs(node);
     observe(heartbeat.getHost(), heartbeat.getAllocationsList());
+    if (silentMs >= 2 * ctx.settings().heartbeat().toMillis()) {
+      ctx.placer().poke();   // heard again after a silence: the scheduler may use it again
+    }
     long seq = heartbeat.getSeq();
     long leaseMs = ctx.leaseMs();
     ctx.acks().afterLeadershipCheck(term, () -> send(CoordinatorMessage.newBuilder().setAck(

@@ -85,6 +85,16 @@ public final class Fleet implements FleetView {
     processes.keySet().forEach(id -> allocationNodes.put(id, node));
   }
 
+  /**
+   * Counts {@code node} as heard now, keeping its last metrics: its agent is registering, so
+   * whatever silence came before is over (and a node registered back UP is not taken for
+   * one still silent before its first heartbeat).
+   */
+  void touch(String node) {
+    heard.compute(node, (n, h) -> h == null ? new Heard(nanoClock.getAsLong(), null, Map.of())
+        : new Heard(nanoClock.getAsLong(), h.host(), h.processes()));
+  }
+
   /** Forgets everything: this node no longer leads. Sessions must be ended by the caller. */
   void clear() {
     sessions.clear();

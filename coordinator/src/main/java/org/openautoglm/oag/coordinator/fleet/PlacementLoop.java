@@ -20,6 +20,7 @@ import org.openautoglm.oag.coordinator.scheduler.Plan;
 import org.openautoglm.oag.coordinator.scheduler.Resources;
 import org.openautoglm.oag.coordinator.scheduler.Scheduler;
 import org.openautoglm.oag.coordinator.scheduler.TaskDemand;
+import org.openautoglm.oag.coordinator.state.FailoverSettings;
 import org.openautoglm.oag.coordinator.state.NodeStates;
 import org.openautoglm.oag.coordinator.state.NodeUsage;
 import org.openautoglm.oag.coordinator.state.StateStore;
@@ -36,10 +37,10 @@ import org.slf4j.LoggerFactory;
  * the placements and, for every task that fits nowhere, the reason it waits.
  *
  * <p>Event-driven: a pass runs when {@link #poke()}d (a task became pending, capacity was
- * freed, a node registered or an agent connected), never on a timer; pokes during a pass
+ * freed, a node registered, an agent connected or was heard again after a silence), never on a timer; pokes during a pass
  * coalesce into one more pass. A pass reads the replicated state into a snapshot (only nodes
- * whose agent has a session with this leader count as up; live CPU comes from their latest
- * heartbeat), decides with the pure {@link Scheduler#schedule} and proposes; apply re-checks
+ * whose agent has a session with this leader and was heard within the available TTL count as
+ * up; live CPU comes from their latest heartbeat), decides with the pure {@link Scheduler#schedule} and proposes; apply re-checks
  * every placement, so a decision made on a slightly old view is skipped, never applied wrongly.
  */
 final class PlacementLoop {
@@ -158,6 +159,16 @@ final class PlacementLoop {
     return reason.substring(0, end);
   }
 
+  /**
+   * Whether {@code node}'s agent has a session with this leader and was heard within
+   * {@code freshMs}: a silent agent (frozen, cut off) keeps its session for a while, and work
+   * just taken off it for its silence must not go straight back.
+   */
+  private boolean heardLately(String node, long freshMs) {
+    long age = fleet.heartbeatAgeMs(node);
+    return fleet.connected(node) && age >= 0 && age < freshMs;
+  }
+
   /** The node {@code task}'s last allocation failed on, if it did: not the place to retry it. */
   private static Set<String> avoid(TaskRecord task) {
     return task.hasAllocation() && task.getAllocation().getStatus() == AllocationStatus.ALLOC_FAILED
@@ -171,10 +182,11 @@ final class PlacementLoop {
    */
   private PlaceTasks decide(StateStore store, List<TaskRecord> pending) {
     List<NodeSnapshot> nodes = new ArrayList<>();
+    long freshMs = FailoverSettings.of(store.meta().getCluster().getFailover()).availableTtlMs();
     for (NodeRecord node : store.nodes()) {
       NodeUsage used = store.used(node.getId());
-      nodes.add(new NodeSnapshot(node.getId(),
-          node.getStatus() == NodeStatus.UP && fleet.connected(node.getId()), NodeStates.isEligible(node),
+      nodes.add(new NodeSnapshot(node.getId(), node.getStatus() == NodeStatus.UP && heardLately(node.getId(), freshMs),
+          NodeStates.isEligible(node),
           new Resources(node.getCapacity().getCpuMillis(), node.getCapacity().getMemoryMib(),
               node.getCapacity().getGpusCount()),
           new Resources(used.cpuMillis(), used.memoryMib(), used.gpus()),
