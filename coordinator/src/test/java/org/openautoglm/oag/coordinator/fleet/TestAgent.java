@@ -36,6 +36,7 @@ final class TestAgent implements AutoCloseable {
   private final AtomicLong seq = new AtomicLong();
   private StreamObserver<AgentMessage> up;
   private List<AllocationStatus> lastReported = List.of();
+  private volatile boolean silent;
   private final ScheduledExecutorService keepalive = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "test-agent-keepalive");
     t.setDaemon(true);
@@ -87,8 +88,13 @@ final class TestAgent implements AutoCloseable {
     keepalive.scheduleWithFixedDelay(this::repeat, KEEPALIVE_MS, KEEPALIVE_MS, TimeUnit.MILLISECONDS);
   }
 
+  /** Stops the heartbeats (a frozen or cut-off agent); the stream stays open. */
+  void silence() {
+    silent = true;
+  }
+
   private synchronized void repeat() {
-    if (up != null && ended.get() == null) {
+    if (up != null && ended.get() == null && !silent) {
       try {
         heartbeat(lastReported);
       } catch (RuntimeException e) {
