@@ -20,6 +20,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *     samples only at its start and end
  * @param namePrefix the first part of every written key; unique per run, so a run's writes
  *     can be found (and told apart from another run's) afterwards
+ * @param maxWrites at most this many writes are sent in the measured phase, over all workers,
+ *     and the phase ends once they have all been answered (before {@code duration} when they
+ *     are quick, and then the phase lasts as long as they took); 0 for no bound. Closed loop
+ *     only
  */
 public record LoadConfig(
     int clients,
@@ -29,7 +33,8 @@ public record LoadConfig(
     double rate,
     Duration drainTimeout,
     Duration sampleInterval,
-    String namePrefix) {
+    String namePrefix,
+    long maxWrites) {
 
   public static final int MAX_CLIENTS = 4096;
   /** Stays under the coordinator's 64 KiB limit on a serialized task spec. */
@@ -57,6 +62,12 @@ public record LoadConfig(
     if (!namePrefix.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
       throw new IllegalArgumentException(
           "name prefix must be 1-100 of A-Z a-z 0-9 . _ - : '" + namePrefix + "'");
+    }
+    if (maxWrites < 0) {
+      throw new IllegalArgumentException("writes must not be negative (0 = no bound): " + maxWrites);
+    }
+    if (maxWrites > 0 && rate > 0) {
+      throw new IllegalArgumentException("a bound on the writes needs a closed loop (no rate)");
     }
   }
 
@@ -95,6 +106,7 @@ public record LoadConfig(
     private Duration drainTimeout = Duration.ofSeconds(10);
     private Duration sampleInterval = Duration.ofSeconds(1);
     private String namePrefix = newNamePrefix("bench");
+    private long maxWrites = 0;                     // bounded by duration only
 
     private Builder(int clients, Duration duration) {
       this.clients = clients;
@@ -107,10 +119,11 @@ public record LoadConfig(
     public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
     public Builder sampleInterval(Duration v) { sampleInterval = v; return this; }
     public Builder namePrefix(String v) { namePrefix = v; return this; }
+    public Builder maxWrites(long v) { maxWrites = v; return this; }
 
     public LoadConfig build() {
       return new LoadConfig(clients, warmup, duration, payloadBytes, rate, drainTimeout,
-          sampleInterval, namePrefix);
+          sampleInterval, namePrefix, maxWrites);
     }
   }
 }

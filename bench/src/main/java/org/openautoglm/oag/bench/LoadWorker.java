@@ -1,5 +1,6 @@
 package org.openautoglm.oag.bench;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
@@ -12,6 +13,9 @@ import java.util.function.LongSupplier;
  * time; in an open loop a worker that fell behind sends late, and the lateness is part of
  * the latency (and also recorded on its own as "behind"). Writes intended in the measured
  * phase but not sent by its end are counted as unsent, not silently dropped.
+ *
+ * <p>A closed loop may share a budget of measured-phase writes with the other workers: each
+ * takes one before it sends, and the worker stops once none is left.
  */
 final class LoadWorker implements Runnable {
   private final int index;
@@ -22,10 +26,15 @@ final class LoadWorker implements Runnable {
   private final String payload;
   private final WorkerStats stats;
   private final LongSupplier nanoTime;
+  private final AtomicLong budget;
 
-  /** {@code schedule} null: closed loop. */
+  /**
+   * {@code schedule} null: closed loop. {@code budget}: the measured-phase writes all workers
+   * may still send, shared; null for no bound (an open loop has none).
+   */
   LoadWorker(int index, BenchTarget.Writer writer, Phases phases, OpenLoopSchedule schedule,
-      String namePrefix, String payload, WorkerStats stats, LongSupplier nanoTime) {
+      String namePrefix, String payload, WorkerStats stats, LongSupplier nanoTime,
+      AtomicLong budget) {
     this.index = index;
     this.writer = writer;
     this.phases = phases;
@@ -34,6 +43,7 @@ final class LoadWorker implements Runnable {
     this.payload = payload;
     this.stats = stats;
     this.nanoTime = nanoTime;
+    this.budget = budget;
   }
 
   @Override
@@ -52,6 +62,9 @@ final class LoadWorker implements Runnable {
     for (long i = 0; !Thread.currentThread().isInterrupted(); i++) {
       long sent = nanoTime.getAsLong();
       if (sent >= phases.end()) {
+        return;
+      }
+      if (budget != null && phases.measured(sent) && budget.getAndDecrement() <= 0) {
         return;
       }
       once(i, sent, sent);

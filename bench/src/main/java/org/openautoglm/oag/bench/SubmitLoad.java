@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -17,8 +19,10 @@ import org.slf4j.LoggerFactory;
  * warm-up (counted, not recorded), then for the measured phase (latencies into
  * HdrHistogram, per worker, merged at the end).
  *
- * <p>Bounded: no write starts after warm-up + duration; calls still in flight then get
- * {@link LoadConfig#drainTimeout()} to finish, after which their workers are abandoned
+ * <p>Bounded: no write starts after warm-up + duration, nor, with {@link
+ * LoadConfig#maxWrites()}, once that many were sent in the measured phase (which then ends
+ * when the last of them is answered); calls still in flight then get {@link
+ * LoadConfig#drainTimeout()} to finish, after which their workers are abandoned
  * (interrupted, their connections closed, counted in the report). Leadership is sampled on
  * the calling thread at the start of the measured phase, every {@link
  * LoadConfig#sampleInterval()}, and at its end.
@@ -57,27 +61,34 @@ public final class SubmitLoad {
       OpenLoopSchedule schedule = config.openLoop()
           ? new OpenLoopSchedule(phases.start(), config.clients(), config.rate()) : null;
       Random seeds = new Random();
+      AtomicLong budget = config.maxWrites() > 0 ? new AtomicLong(config.maxWrites()) : null;
+      CountDownLatch finished = new CountDownLatch(config.clients());
+      AtomicLong lastFinished = new AtomicLong(Long.MIN_VALUE);
       for (int k = 0; k < config.clients(); k++) {
         WorkerStats s = new WorkerStats();
         stats.add(s);
         String payload = payload(config.payloadBytes(), new SplittableRandom(seeds.nextLong()));
-        Thread t = new Thread(new LoadWorker(k, writers.get(k), phases, schedule,
-            config.namePrefix(), payload, s, nanoTime), "bench-worker-" + k);
-        t.setDaemon(true);
-        threads.add(t);
-        t.start();
+        threads.add(start(new LoadWorker(k, writers.get(k), phases, schedule,
+            config.namePrefix(), payload, s, nanoTime, budget), k, finished, lastFinished));
       }
-      LOG.info("event=load_start mode={} clients={} rate={} warmup_ms={} duration_ms={} prefix={}",
-          config.openLoop() ? "open" : "closed", config.clients(), config.rate(),
-          config.warmup().toMillis(), config.duration().toMillis(), config.namePrefix());
-      SubmitReport.Leadership leadership = watchLeadership(phases);
+      LOG.info("event=load_start mode={} clients={} rate={} warmup_ms={} duration_ms={} "
+          + "max_writes={} prefix={}", config.openLoop() ? "open" : "closed", config.clients(),
+          config.rate(), config.warmup().toMillis(), config.duration().toMillis(),
+          config.maxWrites(), config.namePrefix());
+      // Only a spent budget ends the measured phase early; without one a worker may stop just
+      // before the end (an open loop's last send), and the phase still lasts its duration.
+      CountDownLatch spent = budget != null ? finished : null;
+      SubmitReport.Leadership leadership = watchLeadership(phases, spent);
       int abandoned = drain(threads, phases.end() + config.drainTimeout().toNanos());
+      long end = spent != null && spent.getCount() == 0
+          ? Math.min(lastFinished.get(), phases.end()) : phases.end();
       WorkerStats.Totals totals = new WorkerStats.Totals();
       for (WorkerStats s : stats) {
         s.seal();
         s.addTo(totals);
       }
-      SubmitReport report = SubmitReport.assemble(config, totals, abandoned, leadership);
+      SubmitReport report = SubmitReport.assemble(config, totals, abandoned, leadership,
+          Math.max(0, end - phases.measureStart()) / 1e9);
       LOG.info("event=load_done ops={} errors={} throughput={} abandoned={}",
           report.measured().ops(), report.measured().errors(), report.measured().throughput(),
           abandoned);
@@ -89,22 +100,62 @@ public final class SubmitLoad {
     }
   }
 
-  /** Samples leadership from the measured phase's start to its end, on this thread. */
-  private SubmitReport.Leadership watchLeadership(Phases phases) {
+  /** Runs {@code worker} on a daemon thread that marks when it is done. */
+  private Thread start(LoadWorker worker, int k, CountDownLatch finished, AtomicLong lastFinished) {
+    Thread t = new Thread(() -> {
+      try {
+        worker.run();
+      } finally {
+        lastFinished.accumulateAndGet(nanoTime.getAsLong(), Math::max);
+        finished.countDown();
+      }
+    }, "bench-worker-" + k);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  /**
+   * Samples leadership from the measured phase's start to its end, or until {@code spent}
+   * opens (every worker stopped because the budget was spent; null: no budget) if that is
+   * sooner, on this thread.
+   */
+  private SubmitReport.Leadership watchLeadership(Phases phases, CountDownLatch spent) {
     LeaderWatch watch = new LeaderWatch();
     if (parkUntil(phases.measureStart())) {
       watch.sample(target);
       long interval = config.sampleInterval().toNanos();
       long next = nanoTime.getAsLong() + interval;
-      while (interval > 0 && next < phases.end() && parkUntil(next)) {
+      while (interval > 0 && next < phases.end() && !awaitUntil(next, spent)) {
+        if (Thread.currentThread().isInterrupted()) {
+          return watch.result();
+        }
         watch.sample(target);
         next = Math.max(next + interval, nanoTime.getAsLong());
       }
-      if (parkUntil(phases.end())) {
+      awaitUntil(phases.end(), spent);
+      if (!Thread.currentThread().isInterrupted()) {
         watch.sample(target);
       }
     }
     return watch.result();
+  }
+
+  /**
+   * Waits until {@code deadline} or until {@code latch} (null: never) opens; whether it
+   * opened. An interrupt ends the wait early with the thread's interrupt flag set.
+   */
+  private boolean awaitUntil(long deadline, CountDownLatch latch) {
+    if (latch == null) {
+      parkUntil(deadline);
+      return false;
+    }
+    try {
+      return latch.await(Math.max(0, deadline - nanoTime.getAsLong()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Waits for the workers until {@code deadline}; returns how many are still running. */

@@ -48,13 +48,16 @@ public record SubmitReport(
   public record Leadership(String leaderBefore, long termBefore, String leaderAfter,
       long termAfter, int changes) {}
 
-  /** Puts the merged worker figures into a report. */
+  /**
+   * Puts the merged worker figures into a report; the measured phase lasted {@code
+   * measuredSeconds} (its configured duration, or less when a bound on the writes ended it).
+   */
   static SubmitReport assemble(LoadConfig config, WorkerStats.Totals t, int abandoned,
-      Leadership leadership) {
+      Leadership leadership, double measuredSeconds) {
     long measuredErrors = t.errors.values().stream().mapToLong(Long::longValue).sum();
     return new SubmitReport(config,
         new Phase(seconds(config.warmup()), t.warmupOps, t.warmupErrors, Map.of()),
-        new Phase(seconds(config.duration()), t.ops, measuredErrors, t.errors),
+        new Phase(measuredSeconds, t.ops, measuredErrors, t.errors),
         Latency.ofMicros(t.latency),
         config.openLoop() ? Latency.ofMicros(t.behind) : Latency.NONE,
         t.unsent, abandoned, leadership);
@@ -100,6 +103,7 @@ public record SubmitReport(
     f.put("leaderAfter", leadership.leaderAfter());
     f.put("termAfter", leadership.termAfter());
     f.put("namePrefix", config.namePrefix());
+    f.put("maxWrites", config.maxWrites() == 0 ? null : config.maxWrites());
     return f;
   }
 }

@@ -40,7 +40,7 @@ class LoadWorkerTest {
   void aClosedLoopCountsWarmupAndMeasuredWritesByTheirSendTime() {
     WorkerStats stats = new WorkerStats();
     Phases phases = new Phases(0, 100 * MS, 300 * MS);
-    new LoadWorker(2, writerTaking(10 * MS), phases, null, "p", "x", stats, clock::get).run();
+    new LoadWorker(2, writerTaking(10 * MS), phases, null, "p", "x", stats, clock::get, null).run();
 
     WorkerStats.Totals t = totals(stats);
     assertThat(t.warmupOps).isEqualTo(10);
@@ -52,13 +52,31 @@ class LoadWorkerTest {
   }
 
   @Test
+  void aClosedLoopWithABudgetStopsWhenTheSharedBudgetIsSpent() {
+    // Two workers share 7 measured writes; warm-up writes do not count against it.
+    AtomicLong budget = new AtomicLong(7);
+    Phases phases = new Phases(0, 20 * MS, 1_000 * MS);
+    WorkerStats first = new WorkerStats();
+    WorkerStats second = new WorkerStats();
+    new LoadWorker(0, writerTaking(10 * MS), phases, null, "p", "", first, clock::get, budget).run();
+    clock.set(20 * MS);
+    new LoadWorker(1, writerTaking(10 * MS), phases, null, "p", "", second, clock::get, budget).run();
+
+    assertThat(totals(first).warmupOps).isEqualTo(2);
+    assertThat(totals(first).ops).isEqualTo(7);
+    assertThat(totals(second).ops).isZero();
+    assertThat(clock.get()).isEqualTo(20 * MS);
+    assertThat(keys).hasSize(9);
+  }
+
+  @Test
   void anOpenLoopThatFallsBehindCountsTheLatenessAndTheWritesItNeverSent() {
     // One worker at 100/s (every 10 ms) whose writes take 30 ms: it falls 20 ms further
     // behind with every write. Write k is intended at 10k, sent at 30k, done at 30(k+1).
     WorkerStats stats = new WorkerStats();
     Phases phases = new Phases(0, 0, 300 * MS);
     OpenLoopSchedule schedule = new OpenLoopSchedule(0, 1, 100);
-    new LoadWorker(0, writerTaking(30 * MS), phases, schedule, "p", "", stats, clock::get).run();
+    new LoadWorker(0, writerTaking(30 * MS), phases, schedule, "p", "", stats, clock::get, null).run();
 
     WorkerStats.Totals t = totals(stats);
     assertThat(t.ops).isEqualTo(10);                      // sent at 0, 30, ..., 270 ms
@@ -84,7 +102,7 @@ class LoadWorkerTest {
       @Override
       public void close() {}
     };
-    new LoadWorker(0, fast, phases, schedule, "p", "", stats, System::nanoTime).run();
+    new LoadWorker(0, fast, phases, schedule, "p", "", stats, System::nanoTime, null).run();
 
     WorkerStats.Totals t = totals(stats);
     assertThat(t.warmupOps).isEqualTo(2);
@@ -107,7 +125,7 @@ class LoadWorkerTest {
       @Override
       public void close() {}
     };
-    new LoadWorker(0, failing, phases, null, "p", "", stats, clock::get).run();
+    new LoadWorker(0, failing, phases, null, "p", "", stats, clock::get, null).run();
 
     WorkerStats.Totals t = totals(stats);
     assertThat(t.warmupErrors).isEqualTo(2);

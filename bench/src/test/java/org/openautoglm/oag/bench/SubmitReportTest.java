@@ -37,7 +37,7 @@ class SubmitReportTest {
   @Test
   void percentilesThroughputAndErrorsComeFromTheMergedWorkers() {
     SubmitReport r = SubmitReport.assemble(config(0), totals(), 0,
-        new SubmitReport.Leadership("c1", 3, "c2", 4, 1));
+        new SubmitReport.Leadership("c1", 3, "c2", 4, 1), 20.0);
 
     assertThat(r.measured().ops()).isEqualTo(1000);
     assertThat(r.measured().throughput()).isEqualTo(50.0);
@@ -60,7 +60,7 @@ class SubmitReportTest {
   @Test
   void jsonFieldsKeepTheirNamesAndOrder() {
     Map<String, Object> f = SubmitReport.assemble(config(400), totals(), 2,
-        new SubmitReport.Leadership("c1", 3, "c1", 3, 0)).fields();
+        new SubmitReport.Leadership("c1", 3, "c1", 3, 0), 20.0).fields();
 
     assertThat(f.keySet()).containsSubsequence("clients", "durationSeconds", "ops", "errors",
         "throughput", "p50Ms", "p90Ms", "p99Ms", "p999Ms", "maxMs", "warmupThroughput",
@@ -77,10 +77,22 @@ class SubmitReportTest {
   @Test
   void anEmptyRunReportsZerosNotNaN() {
     SubmitReport r = SubmitReport.assemble(config(0), new WorkerStats.Totals(), 0,
-        new LeaderWatch().result());
+        new LeaderWatch().result(), 20.0);
     assertThat(r.latency()).isEqualTo(Latency.NONE);
     assertThat(r.measured().throughput()).isZero();
-    assertThat(r.fields()).containsEntry("termBefore", -1L).containsEntry("leaderBefore", null);
+    assertThat(r.fields()).containsEntry("termBefore", -1L).containsEntry("leaderBefore", null)
+        .containsEntry("maxWrites", null);
+  }
+
+  @Test
+  void aRunEndedByItsBoundOnWritesIsMeasuredOverTheTimeItTook() {
+    LoadConfig bounded = LoadConfig.builder(8, Duration.ofSeconds(20)).maxWrites(1000)
+        .namePrefix("bench-x").build();
+    SubmitReport r = SubmitReport.assemble(bounded, totals(), 0,
+        new SubmitReport.Leadership("c1", 3, "c1", 3, 0), 4.0);
+
+    assertThat(r.measured().throughput()).isEqualTo(250.0);
+    assertThat(r.fields()).containsEntry("durationSeconds", 4.0).containsEntry("maxWrites", 1000L);
   }
 
   @Test
@@ -110,6 +122,12 @@ class SubmitReportTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(
         () -> LoadConfig.builder(1, Duration.ofSeconds(1)).rate(Double.NaN).build())
         .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> LoadConfig.builder(1, Duration.ofSeconds(1)).maxWrites(-1).build())
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> LoadConfig.builder(1, Duration.ofSeconds(1)).maxWrites(10).rate(5).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("closed loop");
     assertThat(LoadConfig.newNamePrefix("bench")).matches("bench-[0-9a-z]+");
   }
 
