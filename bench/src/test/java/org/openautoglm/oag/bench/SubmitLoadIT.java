@@ -2,6 +2,7 @@ package org.openautoglm.oag.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openautoglm.oag.api.v1.Task;
+import org.openautoglm.oag.api.v1.TaskState;
 import org.openautoglm.oag.client.ClientConfig;
 import org.openautoglm.oag.client.CoordinatorClient;
 import org.openautoglm.oag.client.TaskQuery;
@@ -83,5 +85,36 @@ class SubmitLoadIT {
     assertThat(r.measured().ops()).isEqualTo(80);
     assertThat(r.measured().throughput()).isCloseTo(40.0, within(4.0));
     assertThat(r.behind().maxMs()).isLessThanOrEqualTo(r.latency().maxMs());
+  }
+
+  @Test
+  void aBoundedRunSubmitsExactlyItsCountOfRunnableTasksAndTheWatchSeesEachSubmitted() {
+    LoadConfig config = LoadConfig.builder(3, Duration.ofSeconds(60)).warmup(Duration.ZERO)
+        .payloadBytes(0).maxWrites(40).build();
+    String prefix = config.namePrefix() + "-";
+    ClientConfig clients = ClientConfig.builder(cluster.addresses()).build();
+    try (OagTarget submitting = new OagTarget(clients, OagTarget.Write.SUBMIT);
+        PlacementWatch watch = PlacementWatch.open(clients)) {
+      SubmitReport r = new SubmitLoad(submitting, config).run();
+
+      assertThat(r.measured().ops()).isEqualTo(40);
+      assertThat(r.measured().errors()).isZero();
+      assertThat(r.measured().seconds()).isLessThan(60);
+      assertThat(r.measured().throughput()).isCloseTo(40 / r.measured().seconds(), within(0.1));
+      List<Task> tasks = client.listAll(TaskQuery.all().withNamePrefix(prefix)).toList();
+      assertThat(tasks).hasSize(40).allSatisfy(t -> {
+        assertThat(t.getState()).isEqualTo(TaskState.PENDING);
+        assertThat(t.getSpec().getCommand()).isEqualTo(OagTarget.COMMAND);
+        assertThat(t.getSpec().getResources().getCpuMillis()).isEqualTo(OagTarget.SUBMIT_CPU_MILLIS);
+        assertThat(t.getSpec().getResources().getMemoryMib()).isEqualTo(OagTarget.SUBMIT_MEMORY_MIB);
+      });
+      // No agent in this cluster: nothing is placed, but every submit reaches the watch.
+      PlacementReport p = await().atMost(Duration.ofSeconds(10))
+          .until(() -> watch.await(prefix, Duration.ZERO), x -> x.submitted() == 40);
+      assertThat(p.tasks()).isEqualTo(40);
+      assertThat(p.placed()).isZero();
+      assertThat(p.allPlaced()).isFalse();
+      assertThat(p.submittedPerSecond()).isPositive();
+    }
   }
 }

@@ -17,6 +17,9 @@ import org.openautoglm.oag.bench.FailoverProbe;
 import org.openautoglm.oag.bench.FailoverReport;
 import org.openautoglm.oag.bench.LoadConfig;
 import org.openautoglm.oag.bench.LocalClusterControl;
+import org.openautoglm.oag.bench.OagTarget;
+import org.openautoglm.oag.bench.PlacementReport;
+import org.openautoglm.oag.bench.PlacementWatch;
 import org.openautoglm.oag.bench.SubmitLoad;
 import org.openautoglm.oag.bench.SubmitReport;
 import picocli.CommandLine.Command;
@@ -44,7 +47,10 @@ final class BenchCommand {
           + "(stored, never started) with a payload label, or with --target etcd put the "
           + "payload under unique keys; a warm-up, then a measured phase.",
           "Closed loop by default; --rate R makes it open loop (latency from the intended "
-          + "send time, so a stalled cluster shows in the percentiles)."})
+          + "send time, so a stalled cluster shows in the percentiles).",
+          "--start submits runnable tasks instead ('true', 1 millicore, 1 MiB, never "
+          + "restarted), waits until each is placed, and reports committed placements per "
+          + "second from the replicated event times; --writes N stops after N."})
   static final class Submit implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions client;
@@ -76,33 +82,80 @@ final class BenchCommand {
         description = "How long writes in flight at the end may take (default: ${DEFAULT-VALUE}).")
     Duration drain;
 
+    @Option(names = "--writes", paramLabel = "N", converter = Units.NonNegativeInt.class,
+        description = "Stop after N writes in the measured phase (closed loop only); the phase "
+            + "ends when they are answered, --duration bounds it (default: no bound).")
+    Integer writes;
+
+    @Option(names = "--start",
+        description = "Submit the tasks (scheduled and run by an agent: 'true', 1 millicore, "
+            + "1 MiB, never restarted) instead of only creating them; then wait until each is "
+            + "placed and report placements per second (--target oag only).")
+    boolean start;
+
+    @Option(names = "--place-timeout", paramLabel = "TIME", defaultValue = "60s",
+        converter = Time.class,
+        description = "With --start: how long to wait after the load for every task to be "
+            + "placed (default: ${DEFAULT-VALUE}).")
+    Duration placeTimeout;
+
     @Override
     public Integer call() {
+      LoadConfig config = config();
+      PrintWriter err = spec.commandLine().getErr();
+      try (BenchTarget t = target.open(client,
+              start ? OagTarget.Write.SUBMIT : OagTarget.Write.CREATE);
+          PlacementWatch watch = start ? PlacementWatch.open(client.config().build()) : null) {
+        err.printf("oag bench: %s, %d clients, %s, warm-up %s, measuring %s%s%s%n",
+            target.kind.label(), clients,
+            config.openLoop() ? "open loop at " + num(config.rate()) + " writes/s" : "closed loop",
+            text(warmup), text(duration), writes == null ? "" : " or " + writes + " writes",
+            start ? ", tasks submitted to run" : "");
+        err.flush();
+        SubmitReport r = new SubmitLoad(t, config).run();
+        PlacementReport placement = null;
+        if (watch != null) {
+          err.printf("oag bench: waiting (%s at most) for the tasks to be placed%n",
+              text(placeTimeout));
+          err.flush();
+          placement = watch.await(config.namePrefix() + "-", placeTimeout);
+        }
+        Output out = new Output(spec.commandLine().getOut());
+        if (output.json()) {
+          Map<String, Object> fields = withTarget(r.fields(), target.kind);
+          if (placement != null) {
+            fields.putAll(placement.fields());
+          }
+          out.json(fields);
+        } else {
+          submitTable(out, r, target.kind);
+          if (placement != null) {
+            placementRows(out, placement);
+          }
+        }
+        if (placement != null && !placement.allPlaced()) {
+          err.printf("oag: %d of %d tasks were not placed within %s%n",
+              placement.tasks() - placement.placed(), placement.tasks(), text(placeTimeout));
+          err.flush();
+          return Errors.FAILURE;
+        }
+        return Errors.OK;
+      }
+    }
+
+    private LoadConfig config() {
       if (rate != null && !(rate > 0 && rate < 1e9)) {
         throw new ParameterException(spec.commandLine(), "--rate must be above 0: " + rate);
       }
-      LoadConfig config;
+      if (writes != null && writes < 1) {
+        throw new ParameterException(spec.commandLine(), "--writes must be at least 1: " + writes);
+      }
       try {
-        config = LoadConfig.builder(clients, duration).warmup(warmup).payloadBytes(payload)
-            .rate(rate == null ? 0 : rate).drainTimeout(drain).build();
+        return LoadConfig.builder(clients, duration).warmup(warmup).payloadBytes(payload)
+            .rate(rate == null ? 0 : rate).drainTimeout(drain)
+            .maxWrites(writes == null ? 0 : writes).build();
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
-      }
-      PrintWriter err = spec.commandLine().getErr();
-      try (BenchTarget t = target.open(client)) {
-        err.printf("oag bench: %s, %d clients, %s, warm-up %s, measuring %s%n",
-            target.kind.label(), clients,
-            config.openLoop() ? "open loop at " + num(config.rate()) + " writes/s" : "closed loop",
-            text(warmup), text(duration));
-        err.flush();
-        SubmitReport r = new SubmitLoad(t, config).run();
-        Output out = new Output(spec.commandLine().getOut());
-        if (output.json()) {
-          out.json(withTarget(r.fields(), target.kind));
-        } else {
-          submitTable(out, r, target.kind);
-        }
-        return Errors.OK;
       }
     }
   }
@@ -240,6 +293,14 @@ final class BenchCommand {
     } else {
       row(out, "keys", c.namePrefix() + "-*");
     }
+  }
+
+  static void placementRows(Output out, PlacementReport p) {
+    row(out, "placed", p.placed() + " of " + p.tasks() + " tasks; " + num(p.placementsPerSecond())
+        + " placements/s (first submitted to last scheduled: " + num(p.placementSeconds())
+        + " s, replicated time), in " + p.placementEntries() + " log entries");
+    row(out, "submitted", p.submitted() + " tasks at " + num(p.submittedPerSecond())
+        + " tasks/s (first to last submitted: " + num(p.submitSeconds()) + " s, replicated time)");
   }
 
   static void failoverTable(Output out, FailoverReport r) {

@@ -62,6 +62,19 @@ final class TargetOptions {
    * naming the option.
    */
   BenchTarget open(ClientOptions client, Duration initialBackoff, Duration maxBackoff) {
+    return open(client, initialBackoff, maxBackoff, OagTarget.Write.CREATE);
+  }
+
+  /**
+   * Like {@link #open(ClientOptions)}, with the coordinator's writes doing {@code write};
+   * anything but {@link OagTarget.Write#CREATE} is for the coordinator only.
+   */
+  BenchTarget open(ClientOptions client, OagTarget.Write write) {
+    return open(client, null, null, write);
+  }
+
+  private BenchTarget open(ClientOptions client, Duration initialBackoff, Duration maxBackoff,
+      OagTarget.Write write) {
     if (kind == Kind.OAG) {
       if (endpoints != null) {
         throw new ParameterException(spec.commandLine(), "--endpoints is for --target etcd; "
@@ -71,11 +84,15 @@ final class TargetOptions {
       if (initialBackoff != null) {
         config.backoff(initialBackoff, maxBackoff);
       }
-      return new OagTarget(config.build());
+      return new OagTarget(config.build(), write);
     }
     if (client.address != null) {
       throw new ParameterException(spec.commandLine(), "--address is for --target oag; "
           + "etcd's are given with --endpoints");
+    }
+    if (write != OagTarget.Write.CREATE) {
+      throw new ParameterException(spec.commandLine(), "--start is for --target oag: etcd has "
+          + "no tasks to run");
     }
     if (client.timeoutSeconds < 1) {
       throw new ParameterException(spec.commandLine(),

@@ -14,6 +14,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openautoglm.oag.api.v1.CreateTaskRequest;
+import org.openautoglm.oag.api.v1.Event;
+import org.openautoglm.oag.api.v1.RestartPolicy;
 import picocli.CommandLine.TypeConversionException;
 
 /** {@code oag bench} wiring against the in-process fake; the measuring is tested in bench. */
@@ -69,6 +71,79 @@ class BenchCommandTest extends CliTestSupport {
 
     r = oag("bench", "submit", "--clients", "1", "--duration", "1s", "--rate", "0");
     assertEquals(Errors.USAGE, r.exit());
+  }
+
+  @Test
+  void startSubmitsRunnableTasksAndReportsPlacementsFromTheReplicatedEventTimes()
+      throws Exception {
+    // The fake numbers tasks t1, t2, ... and reports applied index 10; its stored events after
+    // that index reach the watch (in index order, as a server sends them) as if the three
+    // tasks were submitted and placed.
+    for (int k = 1; k <= 3; k++) {
+      fake.addEvent(event(10 + k, "task.submitted", "t" + k, 1_000 + 100 * k));
+    }
+    for (int k = 1; k <= 3; k++) {
+      fake.addEvent(event(20 + k, "task.scheduled", "t" + k, 1_500 + 100 * k));
+    }
+    Result r = oag("bench", "submit", "--start", "--writes", "3", "--clients", "2",
+        "--duration", "30s", "--warmup", "0", "--payload", "0", "-o", "json");
+
+    assertEquals(0, r.exit(), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertEquals(3, j.get("ops").asLong(), r.out());
+    assertEquals(3, j.get("maxWrites").asLong(), r.out());
+    assertTrue(j.get("durationSeconds").asDouble() < 30, r.out());
+    assertEquals(3, j.get("tasks").asInt(), r.out());
+    assertEquals(3, j.get("placed").asInt(), r.out());
+    assertEquals(0.7, j.get("placementSeconds").asDouble(), 1e-9);     // 1100 -> 1800 ms
+    assertEquals(4.3, j.get("placementsPerSecond").asDouble(), 1e-9);  // 3 / 0.7 s
+    assertEquals(3, j.get("placementEntries").asInt(), r.out());     // indexes 21, 22, 23
+    assertEquals(15.0, j.get("submittedPerSecond").asDouble(), 1e-9);  // 3 / 0.2 s
+    List<CreateTaskRequest> submits = fake.requests.stream()
+        .filter(CreateTaskRequest.class::isInstance).map(CreateTaskRequest.class::cast).toList();
+    assertEquals(3, submits.size());
+    var spec = submits.get(0).getSpec();
+    assertEquals("true", spec.getCommand());
+    assertEquals(1, spec.getResources().getCpuMillis());
+    assertEquals(1, spec.getResources().getMemoryMib());
+    assertEquals(RestartPolicy.RESTART_NEVER, spec.getRestart());
+    Result got = oag("task", "get", "t3", "-o", "json");
+    assertEquals("PENDING", new ObjectMapper().readTree(got.out()).get("state").asText(),
+        "submitted, not created: " + got.out());
+
+    r = oag("bench", "submit", "--start", "--writes", "2", "--clients", "1", "--duration", "30s",
+        "--warmup", "0", "--place-timeout", "100ms");
+    assertEquals(Errors.FAILURE, r.exit(), r.out());
+    assertTrue(r.out().contains("placed      0 of 2 tasks"), r.out());
+    assertTrue(r.err().contains("oag: 2 of 2 tasks were not placed within 100ms"), r.err());
+  }
+
+  @Test
+  void startAndWritesRefuseWhatTheyCannotDo() {
+    Result r = oag("bench", "submit", "--start", "--target", "etcd", "--clients", "1",
+        "--duration", "1s");
+    assertEquals(Errors.USAGE, r.exit());
+    assertTrue(r.err().contains("--start is for --target oag"), r.err());
+
+    r = oag("bench", "submit", "--writes", "10", "--rate", "5", "--clients", "1",
+        "--duration", "1s");
+    assertEquals(Errors.USAGE, r.exit());
+    assertTrue(r.err().contains("closed loop"), r.err());
+
+    r = oag("bench", "submit", "--writes", "0", "--clients", "1", "--duration", "1s");
+    assertEquals(Errors.USAGE, r.exit());
+    assertTrue(r.err().contains("--writes must be at least 1"), r.err());
+
+    r = oag("bench", "submit", "--start", "--place-timeout", "later", "--clients", "1",
+        "--duration", "1s");
+    assertEquals(Errors.USAGE, r.exit());
+    assertTrue(r.err().contains("'later' is not a time"), r.err());
+    assertTrue(fake.requests.isEmpty(), "nothing was sent: " + fake.requests);
+  }
+
+  private static Event event(long index, String type, String taskId, long timeMs) {
+    return Event.newBuilder().setIndex(index).setType(type).setTaskId(taskId).setTimeMs(timeMs)
+        .build();
   }
 
   @Test
