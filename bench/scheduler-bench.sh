@@ -2,7 +2,8 @@
 # JMH: how fast the scheduler places a batch. One pass of 10,000 pending tasks over 1,000
 # nodes (SchedulerBenchmark in bench/src/test), 3 forks x 5 measured iterations of 1 s after
 # 5 warm-up iterations; prints JMH's table and the placements per second it implies (tasks /
-# median time per pass over the forks' iterations), and writes bench/SCHEDULER-RESULTS.md.
+# median time per pass over the forks' iterations), and writes bench/SCHEDULER-RESULTS.md
+# (keeping the "End to end" section that bench/placement-e2e.sh writes there).
 #
 #   bench/scheduler-bench.sh
 #
@@ -28,6 +29,9 @@ print(round(statistics.median(raw), 1), r["params"]["tasks"], r["params"]["nodes
 PY
 )
 rate=$(awk -v ms="$median" -v t="$tasks" 'BEGIN { printf "%.0f", t / (ms / 1000) }')
+RESULTS="$ROOT/bench/SCHEDULER-RESULTS.md"
+# The section bench/placement-e2e.sh owns, kept as it is.
+end_to_end="$(sed -n '/^<!-- placement-e2e.sh: begin -->$/,/^<!-- placement-e2e.sh: end -->$/p' "$RESULTS" 2>/dev/null || true)"
 summary="scheduler: one pass of $tasks tasks over $nodes nodes: median $median ms (3 forks x 5 iterations) = $rate placements/s"
 echo "$summary"
 {
@@ -42,4 +46,8 @@ echo "$summary"
   echo
   echo "- CPU: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(nproc) cores; $(java -version 2>&1 | head -1)"
   echo "- The pure scheduling function only (no log, no apply): see SchedulerBenchmark for the workload."
-} > "$ROOT/bench/SCHEDULER-RESULTS.md"
+  if [[ -n "$end_to_end" ]]; then
+    echo
+    echo "$end_to_end"
+  fi
+} > "$RESULTS"
