@@ -78,6 +78,11 @@ class LocalClusterIT {
   private static boolean enabled;
   private static CoordinatorClient client;
 
+  /** Tasks a test submitted that must not outlive it; stopped after each test. */
+  private final List<String> started = new ArrayList<>();
+  /** An agent a test started itself; stopped by pid after each test. */
+  private Process ownAgent;
+
   @BeforeAll
   static void startCluster() throws Exception {
     assumeTrue(Boolean.getBoolean("oag.it.localCluster"),
@@ -108,11 +113,6 @@ class LocalClusterIT {
       script("stop");
     }
   }
-
-  /** Tasks a test submitted that must not outlive it; stopped after each test. */
-  private final List<String> started = new ArrayList<>();
-  /** An agent a test started itself; stopped by pid after each test. */
-  private Process ownAgent;
 
   @AfterEach
   void stopWhatTheTestStarted() throws InterruptedException {
