@@ -38,14 +38,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Event-driven: a pass runs when {@link #poke()}d (a task became pending, capacity was
  * freed, a node registered, an agent connected or was heard again after a silence), never on a timer; pokes during a pass
- * coalesce into one more pass. A pass reads the replicated state into a snapshot (only nodes
+ * coalesce into one more round. A round goes through the whole wait queue in placement order
+ * (higher priority first, then first come), {@link #PASS_LIMIT} tasks per pass, so tasks that
+ * fit nowhere never hide the ones behind them. A pass reads the replicated state into a snapshot (only nodes
  * whose agent has a session with this leader and was heard within the available TTL count as
  * up; live CPU comes from their latest heartbeat), decides with the pure {@link Scheduler#schedule} and proposes; apply re-checks
  * every placement, so a decision made on a slightly old view is skipped, never applied wrongly.
  */
 final class PlacementLoop {
   private static final Logger LOG = LoggerFactory.getLogger(PlacementLoop.class);
-  /** Tasks considered per pass; a full pass that placed something runs again. */
+  /** Tasks considered per pass; a round of passes goes through the whole wait queue. */
   static final int PASS_LIMIT = 1000;
   /**
    * How old a recorded wait reason of the same kind must be before new figures replace it:
@@ -61,6 +63,8 @@ final class PlacementLoop {
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
   private volatile boolean active;
+  /** The last task of the previous pass when a round is under way; null: a round starts. */
+  private volatile TaskRecord cursor;   // passes never overlap
   private final Counter rejections;
 
   PlacementLoop(RaftNode raft, Proposer proposer, FleetView fleet, Executor executor, Counter rejections) {
@@ -72,6 +76,7 @@ final class PlacementLoop {
   }
 
   void start() {
+    cursor = null;
     active = true;
     poke();
   }
@@ -96,21 +101,23 @@ final class PlacementLoop {
     PlaceTasks plan;
     boolean full;
     try {
-      List<TaskRecord> pending = active && raft.isLeader() ? raft.store().pendingTasks(PASS_LIMIT) : List.of();
+      List<TaskRecord> pending = active && raft.isLeader() ? raft.store().pendingTasks(cursor, PASS_LIMIT) : List.of();
       full = pending.size() >= PASS_LIMIT;
+      cursor = full ? pending.get(pending.size() - 1) : null;
       plan = pending.isEmpty() ? PlaceTasks.getDefaultInstance() : decide(raft.store(), pending);
     } catch (RuntimeException e) {
       LOG.warn("event=placement_pass_failed reason=\"{}\"", e.toString());
       plan = PlaceTasks.getDefaultInstance();
       full = false;
+      cursor = null;
     }
+    boolean more = full;
     if (plan.getPlacementsCount() == 0 && plan.getWaitingCount() == 0) {
-      finish(false);
+      finish(more);
       return;
     }
     Command command = Command.newBuilder().setHeader(FleetCommands.header()).setPlaceTasks(plan).build();
     int count = plan.getPlacementsCount();
-    boolean more = full && count > 0;
     proposer.propose(command).whenComplete((result, error) -> {
       if (error != null) {
         LOG.info("event=placement_not_applied placements={} reason=\"{}\"", count, error.toString());
@@ -121,11 +128,14 @@ final class PlacementLoop {
       } else {
         LOG.debug("event=placements_applied placements={} result=\"{}\"", count, result.getMessage());
       }
+      if (error != null) {
+        cursor = null;   // start the round again
+      }
       finish(error == null && more);
     });
   }
 
-  /** Ends a pass; runs another if poked meanwhile, or if more tasks wait than one pass takes. */
+  /** Ends a pass; runs another if poked meanwhile, or to go on with the round's next tasks. */
   private void finish(boolean more) {
     scheduled.set(false);
     if (more || again.get()) {

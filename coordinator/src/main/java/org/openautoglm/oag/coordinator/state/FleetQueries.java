@@ -30,10 +30,17 @@ final class FleetQueries {
   }
 
   /** Up to {@code limit} PENDING tasks, oldest (lowest sequence number) first. */
-  static List<TaskRecord> pendingTasks(TaskViews tasks, int limit) {
+  /**
+   * Up to {@code limit} PENDING tasks in placement order (higher priority first, then first
+   * come), after {@code after} in that order (null: from the start).
+   */
+  static List<TaskRecord> pendingTasks(TaskViews tasks, TaskRecord after, int limit) {
     List<TaskRecord> out = new ArrayList<>();
-    for (var it = tasks.withStatus(TaskStatus.PENDING).iterator(); it.hasNext() && out.size() < limit; ) {
-      TaskRecord task = tasks.get(it.next());
+    var queue = after == null ? tasks.queue()
+        : tasks.queue().tailSet(new TaskViews.Queued(after.getSpec().getPriority(), Keys.seqOfTaskId(after.getId())),
+            false);
+    for (var it = queue.iterator(); it.hasNext() && out.size() < limit; ) {
+      TaskRecord task = tasks.get(it.next().seq());
       if (task != null && task.getStatus() == TaskStatus.PENDING) {
         out.add(task);
       }

@@ -91,7 +91,7 @@ public final class StateStore implements AutoCloseable {
       MetaRecord m = store.meta;
       LOG.info("event=state_opened dir={} applied_term={} applied_index={} tasks={} nodes={} events={} "
           + "dedupe_rows={} digest={}", dir, m.getAppliedTerm(), m.getAppliedIndex(), store.taskCount(),
-          store.nodes.count(), m.getEventCount(), store.dedupeSize(), hex(m));
+          store.nodes.count(), m.getEventCount(), store.dedupeSize(), digestHex(m));
       return store;
     } catch (IOException | RuntimeException e) {
       rocks.close();
@@ -282,15 +282,16 @@ public final class StateStore implements AutoCloseable {
     }
   }
 
-  /**
-   * Up to {@code limit} PENDING tasks, oldest (lowest sequence number) first.
-   *
-   * @throws CoordinatorException.Overloaded the store was closed: retry
-   */
+  /** Up to {@code limit} PENDING tasks in placement order: higher priority first, then first come. */
   public List<TaskRecord> pendingTasks(int limit) {
+    return pendingTasks(null, limit);
+  }
+
+  /** {@link #pendingTasks(int)} after {@code after} in that order (null: from the start). */
+  public List<TaskRecord> pendingTasks(TaskRecord after, int limit) {
     Lock lock = readLock();
     try {
-      return FleetQueries.pendingTasks(tasks, limit);
+      return FleetQueries.pendingTasks(tasks, after, limit);
     } finally {
       lock.unlock();
     }
@@ -391,10 +392,6 @@ public final class StateStore implements AutoCloseable {
 
   /** The rolling digest of {@code m}, in hex, as every surface shows it. */
   public static String digestHex(MetaRecord m) {
-    return hex(m);
-  }
-
-  private static String hex(MetaRecord m) {
     return HexFormat.of().formatHex(m.getDigest().toByteArray());
   }
 }

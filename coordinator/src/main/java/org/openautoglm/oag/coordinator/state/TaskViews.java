@@ -58,11 +58,20 @@ final class TaskViews {
     }
   }
 
-  /** What the filters, the purge and the node accounting read; the record is in RocksDB. */
-  record Entry(TaskStatus status, String node, String name, long finishedAtMs, Load load) {
+  /** What the filters, the purge, the queue and the node accounting read; the record is in RocksDB. */
+  record Entry(TaskStatus status, String node, String name, long finishedAtMs, Load load, int priority) {
     static Entry of(TaskRecord task) {
       return new Entry(task.getStatus(), task.getNode(), task.getSpec().getName(), task.getFinishedAtMs(),
-          Load.of(task));
+          Load.of(task), task.getSpec().getPriority());
+    }
+  }
+
+  /** A PENDING task's place in the wait queue: higher priority first, then first come. */
+  record Queued(int priority, long seq) implements Comparable<Queued> {
+    @Override
+    public int compareTo(Queued o) {
+      int c = Integer.compare(o.priority, priority);
+      return c != 0 ? c : Long.compare(seq, o.seq);
     }
   }
 
@@ -77,6 +86,7 @@ final class TaskViews {
   private final Map<TaskStatus, ConcurrentSkipListSet<Long>> byStatus = new EnumMap<>(TaskStatus.class);
   private final ConcurrentHashMap<String, ConcurrentSkipListSet<Long>> byNode = new ConcurrentHashMap<>();
   private final TreeSet<Finished> finished = new TreeSet<>();  // apply thread only
+  private final ConcurrentSkipListSet<Queued> queue = new ConcurrentSkipListSet<>();
   private final AtomicLong count = new AtomicLong();
   private final ConcurrentHashMap<String, NodeUsage> usage = new ConcurrentHashMap<>();
 
@@ -122,6 +132,11 @@ final class TaskViews {
     return byStatus.get(status);
   }
 
+  /** The PENDING tasks in placement order: higher priority first, then first come. */
+  NavigableSet<Queued> queue() {
+    return queue;
+  }
+
   NavigableSet<Long> onNode(String node) {
     NavigableSet<Long> seqs = byNode.get(node);
     return seqs != null ? seqs : Collections.emptyNavigableSet();
@@ -142,6 +157,9 @@ final class TaskViews {
     Entry old = bySeq.get(seq);
     Entry now = Entry.of(task);
     byStatus.get(task.getStatus()).add(seq);
+    if (task.getStatus() == TaskStatus.PENDING) {
+      queue.add(new Queued(now.priority(), seq));
+    }
     if (!task.getNode().isEmpty()) {
       byNode.computeIfAbsent(task.getNode(), n -> new ConcurrentSkipListSet<>()).add(seq);
     }
@@ -191,6 +209,10 @@ final class TaskViews {
   private void unindex(long seq, Entry old, Entry now) {
     if (now == null || now.status() != old.status()) {
       byStatus.get(old.status()).remove(seq);
+    }
+    if (old.status() == TaskStatus.PENDING
+        && (now == null || now.status() != TaskStatus.PENDING || now.priority() != old.priority())) {
+      queue.remove(new Queued(old.priority(), seq));
     }
     String oldNode = old.node();
     if (!oldNode.isEmpty() && (now == null || !now.node().equals(oldNode))) {

@@ -322,6 +322,26 @@ class AgentSessionIT {
         .until(() -> agent.received.stream().noneMatch(m -> m.hasAck() && m.getAck().getSeq() >= after));
   }
 
+  @Test
+  void aTaskThatFitsIsPlacedEvenBehindMoreWaitingTasksThanOnePassTakes() {
+    int leader = cluster.awaitLeader();
+    agent = new TestAgent("one", "boot-1");
+    agent.register(cluster.channel(leader), 4000, 4096);
+    agent.connect(cluster.channel(leader), List.of());
+    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node(leader).fleet().connected("one"));
+    for (int i = 0; i < PlacementLoop.PASS_LIMIT; i++) {
+      submitSized(leader, "too-big-" + i, 100, 8192);
+    }
+
+    Task small = submitSized(leader, "small", 100, 64);
+
+    awaitDesired(small.getId(), DesiredState.RUN);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+        cluster.node(leader).raft().store().pendingTasks(PlacementLoop.PASS_LIMIT + 1))
+        .hasSize(PlacementLoop.PASS_LIMIT)
+        .allSatisfy(t -> assertThat(t.getMessage()).startsWith("insufficient memory")));
+  }
+
   private Task submitSized(int node, String name, int cpuMillis, long memoryMib) {
     CreateTaskRequest r = Requests.submit("it", name, name);
     return Requests.tasks(cluster.channel(node)).submit(r.toBuilder().setSpec(r.getSpec().toBuilder()
