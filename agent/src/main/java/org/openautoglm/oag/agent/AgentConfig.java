@@ -107,11 +107,13 @@ public record AgentConfig(String nodeId, Path dataDir, List<String> coordinators
     /** Two seconds: about an election, so a failover is retried a few times while it happens. */
     private Duration reconnectMax = Duration.ofSeconds(1);
     /**
-     * Four heartbeats: a leader that acks nothing for that long is gone or deposed (acks wait
-     * for its leadership check, a few hundred ms at most). Well under the lease (5 s), so an
-     * agent cut off with its leader finds the new one before its exclusive work is fenced.
+     * Two and a half heartbeats: a coordinator that acks nothing for that long is gone,
+     * deposed or cut off (acks wait for the leader's leadership check, a few hundred ms at
+     * most). Half the leader's available TTL (2.5 s), so an agent cut off from the coordinator
+     * it talks to is heard through another before its available work is moved, and far under
+     * the lease (5 s), so its exclusive work is never fenced for it.
      */
-    private Duration sessionIdleTimeout = Duration.ofSeconds(2);
+    private Duration sessionIdleTimeout = Duration.ofMillis(1_250);
     private Duration defaultStopGrace = Duration.ofSeconds(10);
     private Duration logPoll = Duration.ofMillis(200);
     private boolean stopTasksOnExit;

@@ -28,10 +28,12 @@ public record FailoverSettings(long leaseMs, long ttlMs, long availableTtlMs, in
 
   /**
    * L = 5 s outlasts an election and the agents' reconnect (about 1 s here); rho 1 %; the
-   * keeper checks every 200 ms; so TTL = 6 s. Available work moves after 2 s (four missed
-   * heartbeats). Half the fleet silent at once is a coordinator-side fault, not a host one.
+   * keeper checks every 200 ms; so TTL = 6 s. Available work moves after 2.5 s: long enough
+   * for an agent cut off from its coordinator to give up that session (1.25 s without an ack)
+   * and be heard through another, short enough to run elsewhere within 3 s. Half the fleet
+   * silent at once is a coordinator-side fault, not a host one.
    */
-  public static final FailoverSettings DEFAULTS = new FailoverSettings(5_000, 6_000, 2_000, 10_000, 200, 50, 3);
+  public static final FailoverSettings DEFAULTS = new FailoverSettings(5_000, 6_000, 2_500, 10_000, 200, 50, 3);
 
   /** {@code r} with every field left 0 taken from {@link #DEFAULTS}. */
   public static FailoverSettings of(FailoverSettingsRecord r) {

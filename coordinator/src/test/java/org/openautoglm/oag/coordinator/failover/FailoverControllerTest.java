@@ -167,7 +167,7 @@ class FailoverControllerTest {
       heartbeat("n2", "n3", "n4");
       advanceMs(100);
       controller.tick();
-      if (ms == 2_000) {
+      if (ms == 2_500) {
         // Past the available TTL: the available task moved; the node and its exclusive work stay.
         assertThat(store.task(available.getId()).orElseThrow().getStatus()).isEqualTo(TaskStatus.PENDING);
         assertThat(store.task(exclusive.getId()).orElseThrow().getStatus()).isEqualTo(TaskStatus.SCHEDULED);

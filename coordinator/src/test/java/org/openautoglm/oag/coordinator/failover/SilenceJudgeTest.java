@@ -10,7 +10,8 @@ import org.openautoglm.oag.coordinator.failover.SilenceJudge.Verdict;
 import org.openautoglm.oag.coordinator.state.FailoverSettings;
 
 class SilenceJudgeTest {
-  private static final FailoverSettings S = FailoverSettings.DEFAULTS;  // ttl 6 s, available 2 s, storm 50 %
+  /** TTL 6 s, available TTL 2 s, storm guard above 50 %. */
+  private static final FailoverSettings S = new FailoverSettings(5_000, 6_000, 2_000, 10_000, 200, 50, 3);
 
   private static Silence heard(String node, long silentMs) {
     return new Silence(node, "boot-" + node, silentMs, true);
