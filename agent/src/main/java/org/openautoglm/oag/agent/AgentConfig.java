@@ -107,13 +107,13 @@ public record AgentConfig(String nodeId, Path dataDir, List<String> coordinators
     /** Two seconds: about an election, so a failover is retried a few times while it happens. */
     private Duration reconnectMax = Duration.ofSeconds(1);
     /**
-     * Two and a half heartbeats: a coordinator that acks nothing for that long is gone,
-     * deposed or cut off (acks wait for the leader's leadership check, a few hundred ms at
-     * most). Half the leader's available TTL (2.5 s), so an agent cut off from the coordinator
-     * it talks to is heard through another before its available work is moved, and far under
-     * the lease (5 s), so its exclusive work is never fenced for it.
+     * Two heartbeats: a coordinator that acks nothing for that long is gone, deposed or cut
+     * off (acks wait for the leader's leadership check, a few hundred ms at most). With the
+     * 750 ms register deadline, an agent cut off from the coordinator it talks to (and from
+     * one more) is heard through a third within about 2 s, before the leader's available TTL
+     * (2.5 s) moves its available work, and far inside the lease (5 s).
      */
-    private Duration sessionIdleTimeout = Duration.ofMillis(1_250);
+    private Duration sessionIdleTimeout = Duration.ofSeconds(1);
     private Duration defaultStopGrace = Duration.ofSeconds(10);
     private Duration logPoll = Duration.ofMillis(200);
     private boolean stopTasksOnExit;

@@ -51,7 +51,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class CoordinatorLink implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorLink.class);
-  private static final Duration REGISTER_DEADLINE = Duration.ofSeconds(5);
+  /**
+   * A register answers in milliseconds (at worst one log write); a coordinator that has not
+   * answered in this long is out of reach (a cut link drops packets rather than refusing),
+   * and the next one should be tried while the leader still remembers hearing this agent.
+   */
+  private static final Duration REGISTER_DEADLINE = Duration.ofMillis(750);
 
   /** One attempt: register, stream, heartbeats. Fields are touched on the link thread only. */
   private static final class Session {

@@ -29,7 +29,7 @@ public record FailoverSettings(long leaseMs, long ttlMs, long availableTtlMs, in
   /**
    * L = 5 s outlasts an election and the agents' reconnect (about 1 s here); rho 1 %; the
    * keeper checks every 200 ms; so TTL = 6 s. Available work moves after 2.5 s: long enough
-   * for an agent cut off from its coordinator to give up that session (1.25 s without an ack)
+   * for an agent cut off from its coordinator to give up that session (1 s without an ack)
    * and be heard through another, short enough to run elsewhere within 3 s. Half the fleet
    * silent at once is a coordinator-side fault, not a host one.
    */
