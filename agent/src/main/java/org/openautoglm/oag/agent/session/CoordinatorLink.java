@@ -1,5 +1,6 @@
 package org.openautoglm.oag.agent.session;
 
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -195,7 +196,14 @@ public final class CoordinatorLink implements AutoCloseable {
     current = s;
     log.info("event=link_connecting node={} coordinator={} attempt={}", settings.nodeId(), s.target,
         s.number);
-    AgentServiceGrpc.newStub(channel(s.target))
+    ManagedChannel channel = channel(s.target);
+    if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+      // gRPC waits longer and longer (up to minutes) before redialling a coordinator it
+      // failed to reach, and fails every call meanwhile; this one may be back (or be the only
+      // one reachable now), so dial it at once.
+      channel.resetConnectBackoff();
+    }
+    AgentServiceGrpc.newStub(channel)
         .withDeadlineAfter(REGISTER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
         .register(registration, new StreamObserver<>() {
           @Override
