@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Longer chaos runs than CI's: builds the distribution and the harness (tests skipped), then
-# runs the leader-faults scenario once on a fresh 3-process cluster and prints its report.
+# runs one scenario once on a fresh cluster and prints its report.
 #
-#   chaos-tests/run.sh [--seed N] [--duration SECONDS] [--work DIR]
+#   chaos-tests/run.sh [--seed N] [--duration SECONDS] [--work DIR]     # leader-faults
+#   chaos-tests/run.sh --scenario agent-faults --kills 10 [--partitions N] [--leader-kills N] [--loopback]
 #
-# Defaults: a random seed (printed), 300 s of faults, chaos-tests/target/chaos/run-SEED-TIME.
+# leader-faults: a random seed (printed), 300 s of faults. agent-faults: 3 coordinators and 3
+# agents, N rounds each of agent kill -9 and SIGSTOP (and N partitions where namespaces exist);
+# prints median/max time to the agent's tasks RUNNING elsewhere, per fault and fencing mode, and
+# the overlapping exclusive intervals. Work dir: chaos-tests/target/chaos/run-SCENARIO-SEED-TIME.
 # Partitions need root (network namespaces and iptables); elsewhere they are skipped, with a
 # message. Exit code: 0 every check passed, 1 a check failed (or the build did), 2 bad
-# arguments, 3 the run failed before its checks. At most 1800 s of faults.
+# arguments, 3 the run failed before its checks. At most 1800 s of faults, 100 rounds a kind.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"

@@ -26,14 +26,18 @@ import org.openautoglm.oag.chaos.net.NetworkLab;
  * The cluster under test: N coordinators as separate JVMs from the built {@link
  * Distribution}, each with its own data directory and a small heap, optionally each in its
  * own network namespace ({@link NetworkLab}) and optionally with a small disk ({@link
- * SmallDisk}).
+ * SmallDisk}); and M agents ({@link AgentProcess}) from the same distribution, each with its
+ * own data directory, dialling every coordinator (in their own namespaces when the
+ * coordinators have theirs, so a firewall can cut an agent off).
  *
  * <p>In a namespace every node uses the same ports (API 7070, Raft 7080, HTTP 8080) on its
  * own address; on loopback each gets free ports. {@link #close()} ends every process this
- * cluster started, by pid (paused ones are continued first), then unmounts and removes the
- * namespaces; a shutdown hook does the same when the harness JVM exits without closing. A
- * harness killed with SIGKILL runs no hook: the next run ends the JVMs it left in namespaces
- * (see {@link NetworkLab}).
+ * cluster started, by pid (paused ones are continued first): agents first, then what they
+ * left running (their task process groups and keepers, found by pid and start time in their
+ * data directories), then the coordinators; then it unmounts and removes the namespaces. A
+ * shutdown hook does the same when the harness JVM exits without closing. A harness killed
+ * with SIGKILL runs no hook: the next run ends the processes it left in namespaces (see
+ * {@link NetworkLab}); on loopback they stay.
  *
  * <p>Waiting is by condition, bounded: {@link #awaitReady}, {@link #awaitLeader}, {@link
  * #awaitConverged}. Thread-safe.
@@ -47,6 +51,7 @@ public final class ChaosCluster implements AutoCloseable {
   private final ClusterSpec spec;
   private final NetworkLab network;
   private final Map<String, CoordinatorProcess> nodes = new LinkedHashMap<>();
+  private final Map<String, AgentProcess> agents = new LinkedHashMap<>();
   private final Map<String, SmallDisk> disks = new LinkedHashMap<>();
   private final Thread cleanup = new Thread(this::destroy, "oag-chaos-cluster-cleanup");
   /** Asks the nodes for their status in parallel (each call may wait on a peer that is down). */
@@ -77,13 +82,19 @@ public final class ChaosCluster implements AutoCloseable {
   /** Starts every node without waiting for them. */
   public static ChaosCluster launch(ClusterSpec spec) {
     List<String> ids = spec.ids();
-    NetworkLab network = spec.isolatedNetwork() ? NetworkLab.create(ids) : null;
+    List<String> labNodes = new ArrayList<>(ids);
+    labNodes.addAll(spec.agentIds());
+    NetworkLab network = spec.isolatedNetwork() ? NetworkLab.create(labNodes) : null;
     ChaosCluster c = new ChaosCluster(spec, network);
     Runtime.getRuntime().addShutdownHook(c.cleanup);
     try {
       Files.createDirectories(spec.workDir());
-      c.create(Distribution.locate(), ids);
+      Distribution dist = Distribution.locate();
+      c.create(dist, ids);
+      c.createAgents(dist, spec.agentIds());
       c.nodes.values().forEach(CoordinatorProcess::start);
+      // Agents retry until a coordinator answers: they need not wait for a leader.
+      c.agents.values().forEach(AgentProcess::start);
     } catch (IOException e) {
       c.close();
       throw new UncheckedIOException(e);
@@ -122,6 +133,33 @@ public final class ChaosCluster implements AutoCloseable {
     }
   }
 
+  private void createAgents(Distribution dist, List<String> ids) {
+    for (String id : ids) {
+      List<String> args = new ArrayList<>(List.of("agent", "--coordinators", clientAddresses(),
+          "--node-id", id, "--data", spec.workDir().resolve(id).toString()));
+      args.addAll(spec.agentArgs());
+      List<String> argv = dist.command(ClusterSpec.AGENT_JVM, args);
+      if (network != null) {
+        argv = network.inNamespace(id, argv);
+      }
+      agents.put(id, new AgentProcess(id, spec.workDir().resolve(id), spec.workDir().resolve(id + ".log"),
+          argv));
+    }
+  }
+
+  /** The agents, a1..aM; empty when the spec asked for none. */
+  public List<AgentProcess> agents() {
+    return List.copyOf(agents.values());
+  }
+
+  public AgentProcess agent(String id) {
+    AgentProcess a = agents.get(id);
+    if (a == null) {
+      throw new IllegalArgumentException("no agent '" + id + "'");
+    }
+    return a;
+  }
+
   public List<CoordinatorProcess> nodes() {
     return List.copyOf(nodes.values());
   }
@@ -147,6 +185,31 @@ public final class ChaosCluster implements AutoCloseable {
   /** The node's small disk, when the spec gave it one. */
   public Optional<SmallDisk> disk(String id) {
     return Optional.ofNullable(disks.get(id));
+  }
+
+  /**
+   * Undoes every fault a test or scenario may have left: removes every firewall rule, starts
+   * what is not running (coordinators, agents) and continues what is paused. Waits for
+   * nothing.
+   */
+  public void restore() {
+    if (network != null) {
+      network.firewall().heal();
+    }
+    for (CoordinatorProcess n : nodes.values()) {
+      if (!n.running()) {
+        n.start();
+      } else if (n.paused()) {
+        n.resume();
+      }
+    }
+    for (AgentProcess a : agents.values()) {
+      if (!a.running()) {
+        a.start();
+      } else if (a.paused()) {
+        a.resume();
+      }
+    }
   }
 
   /** Each running, unpaused node's own view of itself, by id; nodes that do not answer are absent. */
@@ -219,6 +282,10 @@ public final class ChaosCluster implements AutoCloseable {
       }
       b.append('\n');
     }
+    for (AgentProcess a : agents.values()) {
+      b.append(a.id()).append(" pid=").append(a.pid())
+          .append(!a.running() ? " not running" : a.paused() ? " paused" : " running").append('\n');
+    }
     return b.toString();
   }
 
@@ -239,6 +306,14 @@ public final class ChaosCluster implements AutoCloseable {
   /** Ends every node, unmounts, removes the namespaces: each step runs even when one before it failed. */
   private void destroy() {
     RuntimeException failure = null;
+    // Agents before coordinators, so that no agent is left to start anything meanwhile.
+    for (AgentProcess a : agents.values()) {
+      try {
+        a.destroy();
+      } catch (RuntimeException e) {
+        failure = addTo(failure, e);
+      }
+    }
     for (CoordinatorProcess n : nodes.values()) {
       try {
         n.destroy();

@@ -8,9 +8,9 @@ import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
- * What cluster to start: how many coordinators, where their data and logs go, whether each
- * gets its own network namespace, their JVM options, and which nodes get a small disk of
- * their own (a tmpfs mount on the data directory) for disk-full faults.
+ * What cluster to start: how many coordinators and agents, where their data and logs go,
+ * whether each gets its own network namespace, their JVM options, and which nodes get a small
+ * disk of their own (a tmpfs mount on the data directory) for disk-full faults.
  *
  * @param coordinators 1 to 9 members, named c1..cN
  * @param workDir data directories {@code workDir/cK} and logs {@code workDir/cK.log}
@@ -19,35 +19,61 @@ import java.util.stream.IntStream;
  * @param jvmOptions options of every coordinator JVM
  * @param coordinatorArgs extra {@code oag coordinator} options (e.g. an election timeout)
  * @param smallDisks node id -> size in bytes of the tmpfs mounted on its data directory
+ * @param agents agents named a1..aM ({@code workDir/aK}, {@code workDir/aK.log}), each in a
+ *     namespace of its own when the coordinators have theirs; at most 9 nodes in all then
+ * @param agentArgs extra {@code oag agent} options (e.g. {@code --cpu 2 --memory 2Gi})
  */
 public record ClusterSpec(int coordinators, Path workDir, boolean isolatedNetwork,
-    List<String> jvmOptions, List<String> coordinatorArgs, Map<String, Long> smallDisks) {
+    List<String> jvmOptions, List<String> coordinatorArgs, Map<String, Long> smallDisks,
+    int agents, List<String> agentArgs) {
   /** A small heap and quick start: three of these share two cores with the harness. */
   public static final List<String> SMALL_JVM = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
+      "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
+  /** An agent's JVM, as deploy/local-cluster.sh starts it. */
+  public static final List<String> AGENT_JVM = List.of("-Xms16m", "-Xmx128m", "-XX:+UseSerialGC",
       "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
 
   public ClusterSpec {
     if (coordinators < 1 || coordinators > 9) {
       throw new IllegalArgumentException("coordinators must be 1 to 9, was " + coordinators);
     }
+    if (agents < 0 || agents > 9) {
+      throw new IllegalArgumentException("agents must be 0 to 9, was " + agents);
+    }
+    if (isolatedNetwork && coordinators + agents > 9) {
+      throw new IllegalArgumentException("at most 9 nodes in namespaces, was " + (coordinators + agents));
+    }
     Objects.requireNonNull(workDir, "workDir");
     jvmOptions = List.copyOf(jvmOptions);
     coordinatorArgs = List.copyOf(coordinatorArgs);
     smallDisks = Map.copyOf(smallDisks);
+    agentArgs = List.copyOf(agentArgs);
   }
 
-  /** N coordinators with the shipped settings and a small heap. */
+  /** N coordinators with the shipped settings and a small heap, no agents. */
   public static ClusterSpec of(int coordinators, Path workDir, boolean isolatedNetwork) {
-    return new ClusterSpec(coordinators, workDir, isolatedNetwork, SMALL_JVM, List.of(), Map.of());
+    return new ClusterSpec(coordinators, workDir, isolatedNetwork, SMALL_JVM, List.of(), Map.of(),
+        0, List.of());
   }
 
   public ClusterSpec withSmallDisk(String node, long bytes) {
     Map<String, Long> disks = new HashMap<>(smallDisks);
     disks.put(node, bytes);
-    return new ClusterSpec(coordinators, workDir, isolatedNetwork, jvmOptions, coordinatorArgs, disks);
+    return new ClusterSpec(coordinators, workDir, isolatedNetwork, jvmOptions, coordinatorArgs, disks,
+        agents, agentArgs);
+  }
+
+  /** The same cluster with {@code n} agents, started with {@code args} besides their own. */
+  public ClusterSpec withAgents(int n, List<String> args) {
+    return new ClusterSpec(coordinators, workDir, isolatedNetwork, jvmOptions, coordinatorArgs,
+        smallDisks, n, args);
   }
 
   List<String> ids() {
     return IntStream.rangeClosed(1, coordinators).mapToObj(k -> "c" + k).toList();
+  }
+
+  List<String> agentIds() {
+    return IntStream.rangeClosed(1, agents).mapToObj(k -> "a" + k).toList();
   }
 }

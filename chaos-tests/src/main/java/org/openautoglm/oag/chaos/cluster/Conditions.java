@@ -6,7 +6,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /** Bounded waits on a condition of the cluster, polled every 100 ms. */
-final class Conditions {
+public final class Conditions {
   private static final long POLL_MS = 100;
 
   private Conditions() {}
@@ -15,7 +15,7 @@ final class Conditions {
    * The first value {@code probe} yields within {@code within}; on timeout the exception names
    * {@code what} and carries {@code state} (what the cluster looked like then).
    */
-  static <T> T await(Duration within, String what, Supplier<Optional<T>> probe,
+  public static <T> T await(Duration within, String what, Supplier<Optional<T>> probe,
       Supplier<String> state) throws TimeoutException {
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {

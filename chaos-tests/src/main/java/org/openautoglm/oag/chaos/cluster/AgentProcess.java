@@ -1,0 +1,250 @@
+package org.openautoglm.oag.chaos.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.openautoglm.oag.chaos.Commands;
+
+/**
+ * One agent of the cluster under test: an {@code oag agent} JVM this harness started and owns
+ * by pid, with its own data directory (allocations, the keeper's pid file, lease files and
+ * log). Process faults act on that pid only: SIGKILL, SIGSTOP/SIGCONT, and a restart on the
+ * same data directory (which re-adopts what still runs there).
+ *
+ * <p>What the agent started outlives it on purpose: the keeper (its own session) and every
+ * allocation's process group. This class finds them through the data directory's pid files
+ * ({@code "<pid> <startTicks>"}), so {@link #destroy()} ends exactly what this agent started
+ * and never a process that merely reused a pid.
+ *
+ * <p>Output (stdout and stderr, every incarnation) is appended to {@link #logFile()}.
+ * Thread-safe: the process handle changes only under this object's lock.
+ */
+public final class AgentProcess {
+  private static final Duration EXIT_WAIT = Duration.ofSeconds(30);
+  /** The keeper's line for a group it killed: {@code event=lease_lapsed alloc=ID ... action=sigkill}. */
+  private static final Pattern KEEPER_KILL = Pattern.compile(
+      "event=lease_lapsed alloc=(\\S+) .*late_ms=(-?\\d+) action=sigkill");
+  /** The agent's lines for a session with a coordinator that began or ended. */
+  private static final Pattern SESSION = Pattern.compile(
+      "event=(link_established|session_ended) node=\\S+ coordinator=(\\S+)");
+
+  private final String id;
+  private final Path dataDir;
+  private final Path logFile;
+  private final List<String> argv;
+  private Process process;
+  private boolean paused;
+
+  AgentProcess(String id, Path dataDir, Path logFile, List<String> argv) {
+    this.id = id;
+    this.dataDir = dataDir;
+    this.logFile = logFile;
+    this.argv = List.copyOf(argv);
+  }
+
+  /** The node id the agent registers with. */
+  public String id() {
+    return id;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public Path logFile() {
+    return logFile;
+  }
+
+  /** Starts the agent's JVM on its data directory; it must not be running. */
+  public synchronized void start() {
+    if (running()) {
+      throw new IllegalStateException(id + " is already running as pid " + process.pid());
+    }
+    try {
+      Files.createDirectories(dataDir);
+      process = new ProcessBuilder(argv).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+      paused = false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + id + ": " + String.join(" ", argv), e);
+    }
+  }
+
+  public synchronized boolean running() {
+    return process != null && process.isAlive();
+  }
+
+  public synchronized boolean paused() {
+    return running() && paused;
+  }
+
+  /** The pid of the current agent JVM, or -1 when none was started. */
+  public synchronized long pid() {
+    return process == null ? -1 : process.pid();
+  }
+
+  /** SIGKILL to the agent alone (its keeper and tasks go on), then waits until it is gone. */
+  public synchronized void kill() {
+    if (!running()) {
+      return;
+    }
+    process.destroyForcibly();
+    awaitExit();
+  }
+
+  /** SIGSTOP: the agent freezes, renewing no lease; its keeper and tasks go on. */
+  public synchronized void pause() {
+    requireRunning("pause");
+    Commands.check("kill", "-STOP", Long.toString(process.pid()));
+    paused = true;
+  }
+
+  /** SIGCONT after {@link #pause()}. */
+  public synchronized void resume() {
+    requireRunning("resume");
+    Commands.check("kill", "-CONT", Long.toString(process.pid()));
+    paused = false;
+  }
+
+  /** The keeper guarding this data directory, while that very process runs. */
+  public Optional<HostProcess> keeper() {
+    return HostProcess.read(dataDir.resolve("keeper.pid")).filter(HostProcess::alive);
+  }
+
+  /**
+   * The process group leader of an allocation this agent started (the wrapper), as its pid
+   * file names it; empty when the agent wrote none. It may have ended: see {@link
+   * HostProcess#alive()}.
+   */
+  public Optional<HostProcess> allocationGroup(String allocationId) {
+    return HostProcess.read(allocationsDir().resolve(allocationId).resolve("pid"));
+  }
+
+  /** Every allocation's group leader this agent recorded, by allocation id. */
+  public Map<String, HostProcess> allocationGroups() {
+    Map<String, HostProcess> out = new TreeMap<>();
+    if (!Files.isDirectory(allocationsDir())) {
+      return out;
+    }
+    try (Stream<Path> dirs = Files.list(allocationsDir())) {
+      for (Path d : dirs.toList()) {
+        HostProcess.read(d.resolve("pid")).ifPresent(p -> out.put(d.getFileName().toString(), p));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("list " + allocationsDir(), e);
+    }
+    return out;
+  }
+
+  /**
+   * The allocations whose process group this data directory's keeper SIGKILLed for a lapsed
+   * lease, by allocation id, with how late after the lease's deadline it acted (ms), from
+   * {@code keeper.log} (appended by every keeper of this directory).
+   */
+  public Map<String, Long> keeperKills() {
+    Map<String, Long> out = new TreeMap<>();
+    Path log = dataDir.resolve("keeper.log");
+    if (!Files.isRegularFile(log)) {
+      return out;
+    }
+    try (Stream<String> lines = Files.lines(log)) {
+      lines.forEach(line -> {
+        Matcher m = KEEPER_KILL.matcher(line);
+        if (m.find()) {
+          out.put(m.group(1), Long.parseLong(m.group(2)));
+        }
+      });
+    } catch (IOException | UncheckedIOException e) {
+      throw new IllegalStateException("cannot read " + log, e);
+    }
+    return out;
+  }
+
+  /**
+   * The coordinator ({@code host:port}) the agent's session runs through now, from the last
+   * session line of its log ({@code event=link_established} or {@code event=session_ended});
+   * empty when it has none.
+   */
+  public Optional<String> sessionCoordinator() {
+    if (!Files.isRegularFile(logFile)) {
+      return Optional.empty();
+    }
+    String[] last = null;
+    try (Stream<String> lines = Files.lines(logFile)) {
+      for (String line : (Iterable<String>) lines::iterator) {
+        Matcher m = SESSION.matcher(line);
+        if (m.find()) {
+          last = new String[] {m.group(1), m.group(2)};
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw new IllegalStateException("cannot read " + logFile, e);
+    }
+    return last != null && last[0].equals("link_established") ? Optional.of(last[1]) : Optional.empty();
+  }
+
+  /**
+   * Ends the agent (SIGCONT first if paused, then SIGKILL), then every allocation group it
+   * recorded that still runs, then its keeper: everything this agent started, by pid and start
+   * time.
+   */
+  synchronized void destroy() {
+    List<RuntimeException> failures = new ArrayList<>();
+    try {
+      if (running() && paused) {
+        Commands.run("kill", "-CONT", Long.toString(process.pid()));
+      }
+      kill();
+    } catch (RuntimeException e) {
+      failures.add(e);
+    }
+    try {
+      allocationGroups().values().forEach(HostProcess::killGroup);
+      keeper().ifPresent(HostProcess::kill);
+    } catch (RuntimeException e) {
+      failures.add(e);
+    }
+    if (!failures.isEmpty()) {
+      RuntimeException first = failures.get(0);
+      failures.subList(1, failures.size()).forEach(first::addSuppressed);
+      throw first;
+    }
+  }
+
+  private Path allocationsDir() {
+    return dataDir.resolve("allocations");
+  }
+
+  private void awaitExit() {
+    try {
+      if (!process.waitFor(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException(id + " (pid " + process.pid() + ") did not exit after SIGKILL");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for " + id + " to exit", e);
+    }
+  }
+
+  private void requireRunning(String what) {
+    if (!running()) {
+      throw new IllegalStateException(what + " " + id + ": not running");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return id + " (agent, pid " + pid() + ")";
+  }
+}

@@ -1,0 +1,149 @@
+package org.openautoglm.oag.chaos.failover;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeoutException;
+import org.openautoglm.oag.api.v1.Node;
+import org.openautoglm.oag.api.v1.NodeState;
+import org.openautoglm.oag.chaos.cluster.ChaosCluster;
+import org.openautoglm.oag.chaos.cluster.Conditions;
+import org.openautoglm.oag.chaos.sink.Life;
+import org.openautoglm.oag.chaos.sink.TickSink;
+import org.openautoglm.oag.client.CoordinatorClient;
+import org.openautoglm.oag.client.OagException;
+
+/**
+ * What a failover scenario reads about its cluster: where each task of the {@link
+ * ReporterWorkload} runs (linearizable reads), the agents' nodes as the leader sees them, and
+ * which generations tick at the sink; and the steady state every round starts and ends in.
+ *
+ * <p>Steady means: every agent running, UP, connected and heard from within the last second;
+ * every task RUNNING; for each task its current generation ticking at the sink and no other
+ * generation of it ticking. Reads that fail (no leader for a moment) read as "not yet".
+ * Thread-safe as far as its client and sink are.
+ */
+public final class FleetWatch {
+  /** A generation that ticked within this long is alive (ticks come every 50 ms). */
+  static final Duration TICKING = Duration.ofMillis(1500);
+  /** An agent heard from within this long is alive (heartbeats come every 500 ms). */
+  static final long HEARD_MS = 1000;
+
+  private final ChaosCluster cluster;
+  private final CoordinatorClient client;
+  private final TickSink sink;
+  private final ReporterWorkload workload;
+
+  /** The sink must stamp ticks with {@link System#nanoTime()}. */
+  public FleetWatch(ChaosCluster cluster, CoordinatorClient client, TickSink sink, ReporterWorkload workload) {
+    this.cluster = cluster;
+    this.client = client;
+    this.sink = sink;
+    this.workload = workload;
+  }
+
+  ReporterWorkload workload() {
+    return workload;
+  }
+
+  TickSink sink() {
+    return sink;
+  }
+
+  CoordinatorClient client() {
+    return client;
+  }
+
+  /** Waits for the steady state (see the class comment) and returns where each task runs. */
+  public Map<String, Placement> awaitSteady(Duration within) throws TimeoutException {
+    return Conditions.await(within, "every agent UP and every task RUNNING, ticking in one generation",
+        this::steady, this::describe);
+  }
+
+  private Optional<Map<String, Placement>> steady() {
+    if (!agentsUp()) {
+      return Optional.empty();
+    }
+    Map<String, Placement> now = placements();
+    if (now.isEmpty()) {
+      return Optional.empty();
+    }
+    long since = System.nanoTime() - TICKING.toNanos();
+    for (Placement p : now.values()) {
+      List<Long> live = liveGenerations(p.taskId(), since);
+      if (p.node().isEmpty() || !p.runningOn(p.node()) || live.size() != 1 || !live.contains(p.generation())) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(now);
+  }
+
+  /** The agent hosting the most tasks of both modes (at least one of each), if any. */
+  public Optional<String> busiestAgentWithBothModes(Map<String, Placement> placements) {
+    Map<String, int[]> counts = new TreeMap<>();
+    placements.values().forEach(p -> counts.computeIfAbsent(p.node(), n -> new int[2])
+        [workload.exclusive(p.taskId()) ? 0 : 1]++);
+    return counts.entrySet().stream().filter(e -> e.getValue()[0] > 0 && e.getValue()[1] > 0)
+        .max((a, b) -> Integer.compare(a.getValue()[0] + a.getValue()[1], b.getValue()[0] + b.getValue()[1]))
+        .map(Map.Entry::getKey);
+  }
+
+  /**
+   * Every task's placement now, by id; empty (no task at all) while the cluster does not
+   * answer.
+   */
+  Map<String, Placement> placements() {
+    Map<String, Placement> out = new LinkedHashMap<>();
+    try {
+      for (String id : workload.ids()) {
+        out.put(id, Placement.of(client.get(id)));
+      }
+    } catch (OagException e) {
+      return Map.of();
+    }
+    return out;
+  }
+
+  /** The nodes as the leader sees them; empty while the cluster does not answer. */
+  List<Node> nodes() {
+    try {
+      return client.listNodes();
+    } catch (OagException e) {
+      return List.of();
+    }
+  }
+
+  /** The node {@code id} is UP, connected and heard from within {@link #HEARD_MS}. */
+  static boolean alive(Node n) {
+    return n.getState() == NodeState.NODE_UP && n.getConnected() && n.getLastHeartbeatAgeMs() >= 0
+        && n.getLastHeartbeatAgeMs() <= HEARD_MS;
+  }
+
+  private boolean agentsUp() {
+    List<Node> nodes = nodes();
+    return cluster.agents().stream().allMatch(a -> a.running() && !a.paused()
+        && nodes.stream().anyMatch(n -> n.getId().equals(a.id()) && alive(n)));
+  }
+
+  /** The generations of a task that ticked since {@code sinceNanos}. */
+  List<Long> liveGenerations(String taskId, long sinceNanos) {
+    return sink.lives().stream().filter(l -> l.taskId().equals(taskId) && l.lastTick() >= sinceNanos)
+        .map(Life::generation).toList();
+  }
+
+  /** The processes, the nodes, the tasks and the lives at the sink, one per line (for a timeout's message). */
+  String describe() {
+    StringBuilder b = new StringBuilder(cluster.describe());
+    nodes().forEach(n -> b.append("node ").append(n.getId()).append(' ').append(n.getState())
+        .append(n.getConnected() ? " connected" : " not connected").append(" heartbeat age ")
+        .append(n.getLastHeartbeatAgeMs()).append(" ms\n"));
+    placements().values().forEach(p -> b.append(p).append('\n'));
+    long now = System.nanoTime();
+    sink.lives().forEach(l -> b.append("life ").append(l.taskId()).append(" gen ").append(l.generation())
+        .append(" last tick ").append((now - l.lastTick()) / 1_000_000).append(" ms ago\n"));
+    return b.toString();
+  }
+}
