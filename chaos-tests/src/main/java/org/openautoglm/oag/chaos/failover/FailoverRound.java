@@ -144,7 +144,7 @@ public final class FailoverRound {
     List<Event> events = EventLog.since(watch.client(), mark.eventsFrom());
     long lost = events.stream().filter(e -> e.getType().equals("allocation.lost")).count();
     HoldResult result = new HoldResult(fault.name(), injection.target(), holdFor.toMillis(),
-        List.copyOf(changes.values()), downs(victim, mark), (int) lost);
+        changes, downs(victim, mark), (int) lost);
     log.info("event=hold_done {}", result);
     return result;
   }

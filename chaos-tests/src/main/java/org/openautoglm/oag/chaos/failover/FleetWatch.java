@@ -15,6 +15,8 @@ import org.openautoglm.oag.chaos.sink.Life;
 import org.openautoglm.oag.chaos.sink.TickSink;
 import org.openautoglm.oag.client.CoordinatorClient;
 import org.openautoglm.oag.client.OagException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a failover scenario reads about its cluster: where each task of the {@link
@@ -27,6 +29,7 @@ import org.openautoglm.oag.client.OagException;
  * Thread-safe as far as its client and sink are.
  */
 public final class FleetWatch {
+  private static final Logger log = LoggerFactory.getLogger(FleetWatch.class);
   /** A generation that ticked within this long is alive (ticks come every 50 ms). */
   static final Duration TICKING = Duration.ofMillis(1500);
   /** An agent heard from within this long is alive (heartbeats come every 500 ms). */
@@ -79,6 +82,29 @@ public final class FleetWatch {
       }
     }
     return Optional.of(now);
+  }
+
+  /**
+   * Waits for the steady state and returns the agent to fault: the busiest one running tasks
+   * of both modes. When failovers left no such agent, the workload is first gathered on the
+   * busiest agent ({@link ReporterWorkload#gatherOn}).
+   */
+  public String awaitVictim(Duration within) throws TimeoutException {
+    Map<String, Placement> placements = awaitSteady(within);
+    Optional<String> victim = busiestAgentWithBothModes(placements);
+    if (victim.isPresent()) {
+      return victim.get();
+    }
+    Map<String, Long> load = new TreeMap<>();
+    cluster.agents().forEach(a -> load.put(a.id(), 0L));
+    placements.values().forEach(p -> load.merge(p.node(), 1L, Long::sum));
+    String node = load.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    log.info("event=workload_gathering node={} reason=\"no agent runs both modes\" placements={}", node,
+        placements.values());
+    workload.gatherOn(node, load.keySet().stream().filter(n -> !n.equals(node)).toList(), within);
+    Map<String, Placement> gathered = awaitSteady(within);
+    return busiestAgentWithBothModes(gathered).orElseThrow(() ->
+        new IllegalStateException("gathered on " + node + " yet no agent runs both modes: " + gathered.values()));
   }
 
   /** The agent hosting the most tasks of both modes (at least one of each), if any. */

@@ -2,14 +2,21 @@ package org.openautoglm.oag.chaos.failover;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.openautoglm.oag.api.v1.FencingMode;
+import org.openautoglm.oag.api.v1.Task;
+import org.openautoglm.oag.api.v1.TaskState;
+import org.openautoglm.oag.chaos.cluster.Conditions;
 import org.openautoglm.oag.chaos.sink.TickSink;
 import org.openautoglm.oag.client.CoordinatorClient;
+import org.openautoglm.oag.client.OagException;
 import org.openautoglm.oag.client.TaskSpec;
 
 /**
@@ -20,38 +27,100 @@ import org.openautoglm.oag.client.TaskSpec;
  * and never restarts by itself: a run that ends for any reason other than the scenario's
  * faults shows up as a task that is not RUNNING.
  *
- * <p>Immutable once submitted.
+ * <p>The active tasks are one batch. Failovers may leave a batch spread so that no agent
+ * runs both modes; {@link #gatherOn} then replaces it with a fresh batch placed on one agent
+ * and stops the old one. Every task ever submitted keeps its mode here, so the fencing check
+ * covers them all ({@link #exclusiveIds()}). Thread-safe.
  */
 public final class ReporterWorkload {
-  private final Map<String, FencingMode> tasks;
+  private final CoordinatorClient client;
+  private final TickSink sink;
+  private final String name;
+  private final int exclusive;
+  private final int available;
+  /** Every task ever submitted, with its mode. */
+  private final Map<String, FencingMode> all = new TreeMap<>();
+  private List<String> active = List.of();
+  private int batches;
 
-  private ReporterWorkload(Map<String, FencingMode> tasks) {
-    this.tasks = Map.copyOf(tasks);
+  private ReporterWorkload(CoordinatorClient client, TickSink sink, String name, int exclusive, int available) {
+    this.client = client;
+    this.sink = sink;
+    this.name = name;
+    this.exclusive = exclusive;
+    this.available = available;
   }
 
   /** Submits {@code exclusive} exclusive and {@code available} available reporters named {@code name-…}. */
   public static ReporterWorkload submit(CoordinatorClient client, TickSink sink, String name, int exclusive,
       int available) {
-    Map<String, FencingMode> tasks = new TreeMap<>();
+    ReporterWorkload w = new ReporterWorkload(client, sink, name, exclusive, available);
+    w.active = w.submitBatch();
+    return w;
+  }
+
+  /**
+   * Replaces the active batch with a fresh one placed on {@code node}: the {@code others} are
+   * cordoned until every new task is placed there, then the old batch is stopped.
+   *
+   * @throws TimeoutException when the new tasks are not all placed on {@code node} within {@code within}
+   */
+  public synchronized void gatherOn(String node, Collection<String> others, Duration within)
+      throws TimeoutException {
+    List<String> fresh;
+    others.forEach(client::cordon);
+    try {
+      fresh = submitBatch();
+      Conditions.await(within, "the new reporters placed on " + node, () -> placedOn(fresh, node),
+          () -> "on " + node + ": " + fresh);
+    } finally {
+      others.forEach(client::uncordon);
+    }
+    List<String> old = active;
+    active = fresh;
+    for (String id : old) {
+      client.stop(id);
+    }
+  }
+
+  private Optional<Boolean> placedOn(List<String> ids, String node) {
+    try {
+      for (String id : ids) {
+        Task t = client.get(id);
+        if (!t.getNode().equals(node) || (t.getState() != TaskState.SCHEDULED && t.getState() != TaskState.RUNNING)) {
+          return Optional.empty();
+        }
+      }
+      return Optional.of(true);
+    } catch (OagException e) {
+      return Optional.empty();
+    }
+  }
+
+  private synchronized List<String> submitBatch() {
+    int batch = ++batches;
+    List<String> ids = new ArrayList<>();
     List<String> command = sink.reporterCommand();
     for (int i = 0; i < exclusive + available; i++) {
       FencingMode fencing = i < exclusive ? FencingMode.FENCING_EXCLUSIVE : FencingMode.FENCING_AVAILABLE;
       String mode = fencing == FencingMode.FENCING_EXCLUSIVE ? "exclusive" : "available";
       TaskSpec spec = TaskSpec.command(command.get(0), command.subList(1, command.size()))
-          .name(name + "-" + mode + "-" + i).label("fencing", mode).fencing(fencing)
+          .name(name + "-" + batch + "-" + mode + "-" + i).label("fencing", mode).fencing(fencing)
           .cpuMillis(100).memoryMiB(16).stopGrace(Duration.ofSeconds(1));
-      tasks.put(client.submit(spec).getId(), fencing);
+      String id = client.submit(spec).getId();
+      all.put(id, fencing);
+      ids.add(id);
     }
-    return new ReporterWorkload(tasks);
+    return List.copyOf(ids);
   }
 
-  /** Every task id, sorted. */
-  public List<String> ids() {
-    return new ArrayList<>(new TreeMap<>(tasks).keySet());
+  /** The active batch's task ids, in submission order. */
+  public synchronized List<String> ids() {
+    return active;
   }
 
-  public FencingMode fencing(String taskId) {
-    FencingMode f = tasks.get(taskId);
+  public synchronized FencingMode fencing(String taskId) {
+    FencingMode f = all.get(taskId);
     if (f == null) {
       throw new IllegalArgumentException("not a task of this workload: " + taskId);
     }
@@ -62,20 +131,14 @@ public final class ReporterWorkload {
     return fencing(taskId) == FencingMode.FENCING_EXCLUSIVE;
   }
 
-  /** The exclusive tasks' ids. */
-  public Set<String> exclusiveIds() {
-    return tasks.entrySet().stream().filter(e -> e.getValue() == FencingMode.FENCING_EXCLUSIVE)
-        .map(Map.Entry::getKey).collect(Collectors.toUnmodifiableSet());
+  /** Every task ever submitted here, active or stopped. */
+  public synchronized Set<String> allIds() {
+    return Set.copyOf(all.keySet());
   }
 
-  /** Asks for every task to stop (best effort: the cluster is about to go). */
-  public void stopAll(CoordinatorClient client) {
-    for (String id : tasks.keySet()) {
-      try {
-        client.stop(id);
-      } catch (RuntimeException e) {
-        // the cluster's close ends whatever still runs, by pid
-      }
-    }
+  /** Every exclusive task ever submitted here, active or stopped. */
+  public synchronized Set<String> exclusiveIds() {
+    return all.entrySet().stream().filter(e -> e.getValue() == FencingMode.FENCING_EXCLUSIVE)
+        .map(Map.Entry::getKey).collect(Collectors.toUnmodifiableSet());
   }
 }

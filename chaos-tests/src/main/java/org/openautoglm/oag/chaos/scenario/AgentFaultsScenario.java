@@ -6,14 +6,12 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.openautoglm.oag.chaos.cluster.ChaosCluster;
 import org.openautoglm.oag.chaos.cluster.ClusterSpec;
 import org.openautoglm.oag.chaos.failover.EventLog;
 import org.openautoglm.oag.chaos.failover.FailoverRound;
 import org.openautoglm.oag.chaos.failover.FleetWatch;
 import org.openautoglm.oag.chaos.failover.OverlapCheck;
-import org.openautoglm.oag.chaos.failover.Placement;
 import org.openautoglm.oag.chaos.failover.ReporterWorkload;
 import org.openautoglm.oag.chaos.failover.RoundResult;
 import org.openautoglm.oag.chaos.fault.AgentFaults;
@@ -113,9 +111,7 @@ public final class AgentFaultsScenario {
 
   private static RoundResult round(FailoverRound round, FleetWatch watch, String kind, Duration within)
       throws Exception {
-    Map<String, Placement> steady = watch.awaitSteady(within);
-    String victim = watch.busiestAgentWithBothModes(steady).orElseThrow(() ->
-        new IllegalStateException("no agent runs tasks of both modes: " + steady.values()));
+    String victim = watch.awaitVictim(within);
     Fault fault = switch (kind) {
       case "kill", "leader" -> AgentFaults.kill(victim);
       case "stop" -> AgentFaults.pause(victim);
