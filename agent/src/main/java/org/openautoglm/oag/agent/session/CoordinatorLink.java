@@ -1,15 +1,10 @@
 package org.openautoglm.oag.agent.session;
 
-import io.grpc.ConnectivityState;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -84,7 +79,7 @@ public final class CoordinatorLink implements AutoCloseable {
   private final AtomicBoolean heartbeatQueued = new AtomicBoolean();
 
   // Link-thread state.
-  private final Map<String, ManagedChannel> channels = new HashMap<>();
+  private final CoordinatorChannels channels;
   private final LeaseTracker lease = new LeaseTracker();
   private int index;
   private final ReconnectBackoff backoff;
@@ -108,6 +103,7 @@ public final class CoordinatorLink implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.channels = new CoordinatorChannels(executor);
   }
 
   /** Starts connecting; returns at once. */
@@ -172,19 +168,7 @@ public final class CoordinatorLink implements AutoCloseable {
     } catch (Exception e) {
       log.warn("event=link_close_incomplete node={} error=\"{}\"", settings.nodeId(), e.toString());
     }
-    for (ManagedChannel c : channels.values()) {
-      c.shutdown();
-    }
-    for (ManagedChannel c : channels.values()) {
-      try {
-        if (!c.awaitTermination(500, TimeUnit.MILLISECONDS)) {
-          c.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        c.shutdownNow();
-      }
-    }
+    channels.close();
     executor.shutdownNow();
   }
 
@@ -196,14 +180,7 @@ public final class CoordinatorLink implements AutoCloseable {
     current = s;
     log.info("event=link_connecting node={} coordinator={} attempt={}", settings.nodeId(), s.target,
         s.number);
-    ManagedChannel channel = channel(s.target);
-    if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
-      // gRPC waits longer and longer (up to minutes) before redialling a coordinator it
-      // failed to reach, and fails every call meanwhile; this one may be back (or be the only
-      // one reachable now), so dial it at once.
-      channel.resetConnectBackoff();
-    }
-    AgentServiceGrpc.newStub(channel)
+    AgentServiceGrpc.newStub(channels.toTry(s.target))
         .withDeadlineAfter(REGISTER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
         .register(registration, new StreamObserver<>() {
           @Override
@@ -233,7 +210,7 @@ public final class CoordinatorLink implements AutoCloseable {
     log.info("event=link_registered node={} coordinator={} term={} lease_ms={} heartbeat_ms={}",
         settings.nodeId(), s.target, reply.getTerm(), reply.getLeaseMs(),
         TimeUnit.NANOSECONDS.toMillis(s.heartbeatNanos));
-    AgentServiceGrpc.newStub(channel(s.target)).session(new ClientResponseObserver<AgentMessage,
+    AgentServiceGrpc.newStub(channels.toTry(s.target)).session(new ClientResponseObserver<AgentMessage,
         CoordinatorMessage>() {
       @Override
       public void beforeStart(ClientCallStreamObserver<AgentMessage> requests) {
@@ -399,15 +376,5 @@ public final class CoordinatorLink implements AutoCloseable {
         status == null ? "-" : status.getCode(), status == null ? "" : status.getDescription(),
         settings.coordinators().get(index), TimeUnit.NANOSECONDS.toMillis(delay));
     executor.schedule(this::connect, delay, TimeUnit.NANOSECONDS);
-  }
-
-  private ManagedChannel channel(String target) {
-    return channels.computeIfAbsent(target, t -> {
-      String[] hp = LinkSettings.hostPort(t);
-      return NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1]))
-          .usePlaintext()
-          .executor(executor)
-          .build();
-    });
   }
 }

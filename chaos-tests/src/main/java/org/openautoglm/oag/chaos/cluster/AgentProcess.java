@@ -4,17 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.openautoglm.oag.chaos.Commands;
 
 /**
  * One agent of the cluster under test: an {@code oag agent} JVM this harness started and owns
@@ -28,10 +25,9 @@ import org.openautoglm.oag.chaos.Commands;
  * and never a process that merely reused a pid.
  *
  * <p>Output (stdout and stderr, every incarnation) is appended to {@link #logFile()}.
- * Thread-safe: the process handle changes only under this object's lock.
+ * Thread-safe: the process handle is {@link OwnedJvm}'s.
  */
 public final class AgentProcess {
-  private static final Duration EXIT_WAIT = Duration.ofSeconds(30);
   /** The keeper's line for a group it killed: {@code event=lease_lapsed alloc=ID ... action=sigkill}. */
   private static final Pattern KEEPER_KILL = Pattern.compile(
       "event=lease_lapsed alloc=(\\S+) .*late_ms=(-?\\d+) action=sigkill");
@@ -42,15 +38,13 @@ public final class AgentProcess {
   private final String id;
   private final Path dataDir;
   private final Path logFile;
-  private final List<String> argv;
-  private Process process;
-  private boolean paused;
+  private final OwnedJvm jvm;
 
   AgentProcess(String id, Path dataDir, Path logFile, List<String> argv) {
     this.id = id;
     this.dataDir = dataDir;
     this.logFile = logFile;
-    this.argv = List.copyOf(argv);
+    this.jvm = new OwnedJvm(id, dataDir, logFile, argv);
   }
 
   /** The node id the agent registers with. */
@@ -67,54 +61,36 @@ public final class AgentProcess {
   }
 
   /** Starts the agent's JVM on its data directory; it must not be running. */
-  public synchronized void start() {
-    if (running()) {
-      throw new IllegalStateException(id + " is already running as pid " + process.pid());
-    }
-    try {
-      Files.createDirectories(dataDir);
-      process = new ProcessBuilder(argv).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
-      paused = false;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + id + ": " + String.join(" ", argv), e);
-    }
+  public void start() {
+    jvm.start();
   }
 
-  public synchronized boolean running() {
-    return process != null && process.isAlive();
+  public boolean running() {
+    return jvm.running();
   }
 
-  public synchronized boolean paused() {
-    return running() && paused;
+  public boolean paused() {
+    return jvm.paused();
   }
 
   /** The pid of the current agent JVM, or -1 when none was started. */
-  public synchronized long pid() {
-    return process == null ? -1 : process.pid();
+  public long pid() {
+    return jvm.pid();
   }
 
   /** SIGKILL to the agent alone (its keeper and tasks go on), then waits until it is gone. */
-  public synchronized void kill() {
-    if (!running()) {
-      return;
-    }
-    process.destroyForcibly();
-    awaitExit();
+  public void kill() {
+    jvm.kill();
   }
 
   /** SIGSTOP: the agent freezes, renewing no lease; its keeper and tasks go on. */
-  public synchronized void pause() {
-    requireRunning("pause");
-    Commands.check("kill", "-STOP", Long.toString(process.pid()));
-    paused = true;
+  public void pause() {
+    jvm.pause();
   }
 
   /** SIGCONT after {@link #pause()}. */
-  public synchronized void resume() {
-    requireRunning("resume");
-    Commands.check("kill", "-CONT", Long.toString(process.pid()));
-    paused = false;
+  public void resume() {
+    jvm.resume();
   }
 
   /** The keeper guarding this data directory, while that very process runs. */
@@ -199,13 +175,10 @@ public final class AgentProcess {
    * recorded that still runs, then its keeper: everything this agent started, by pid and start
    * time.
    */
-  synchronized void destroy() {
+  void destroy() {
     List<RuntimeException> failures = new ArrayList<>();
     try {
-      if (running() && paused) {
-        Commands.run("kill", "-CONT", Long.toString(process.pid()));
-      }
-      kill();
+      jvm.destroy();
     } catch (RuntimeException e) {
       failures.add(e);
     }
@@ -224,23 +197,6 @@ public final class AgentProcess {
 
   private Path allocationsDir() {
     return dataDir.resolve("allocations");
-  }
-
-  private void awaitExit() {
-    try {
-      if (!process.waitFor(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException(id + " (pid " + process.pid() + ") did not exit after SIGKILL");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted waiting for " + id + " to exit", e);
-    }
-  }
-
-  private void requireRunning(String what) {
-    if (!running()) {
-      throw new IllegalStateException(what + " " + id + ": not running");
-    }
   }
 
   @Override
