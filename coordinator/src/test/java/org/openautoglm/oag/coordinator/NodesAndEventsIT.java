@@ -21,6 +21,7 @@ import org.openautoglm.oag.api.v1.AllocationState;
 import org.openautoglm.oag.api.v1.ClusterServiceGrpc;
 import org.openautoglm.oag.api.v1.Event;
 import org.openautoglm.oag.api.v1.EventsRequest;
+import org.openautoglm.oag.api.v1.FailoverSettings;
 import org.openautoglm.oag.api.v1.GetTaskRequest;
 import org.openautoglm.oag.api.v1.ListNodesRequest;
 import org.openautoglm.oag.api.v1.Node;
@@ -53,13 +54,23 @@ class NodesAndEventsIT {
   static void start() throws Exception {
     cluster = MiniCluster.start(dir, 3);
     leader = cluster.awaitLeader();
+    // n1 is registered by hand and never heard from: a long TTL keeps the failover controller from
+    // judging it down while the tests run on a slow machine.
+    clusterStub(leader).setFailoverSettings(FailoverSettings.newBuilder()
+        .setLeaseMs(60_000).setTtlMs(120_000).setAvailableTtlMs(60_000).build());
     propose(Command.newBuilder().setRegisterNode(RegisterNode.newBuilder().setNodeId("n1").setBootId("b1")
         .setAddress("host-1").putLabels("zone", "a")
         .setCapacity(CapacityRecord.newBuilder().setCpuMillis(4_000).setMemoryMib(8_192)
             .addGpus(GpuRecord.newBuilder().setIndex(0).setModel("H100").setMemoryMib(81_559)))));
     Task submitted = Requests.tasks(cluster.channel(leader)).submit(Requests.submit("nodes-it", "a", "a")).getTask();
-    propose(Command.newBuilder().setPlaceTasks(PlaceTasks.newBuilder().addPlacements(Placement.newBuilder()
-        .setTaskId(submitted.getId()).setNode("n1").setExpectedVersion(submitted.getVersion()))));
+    // The leader's placement loop may record a wait reason first (n1 is not connected), which
+    // changes the version: place against whatever version the task has now.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      Task now = Requests.tasks(cluster.channel(leader)).get(GetTaskRequest.newBuilder()
+          .setTaskId(submitted.getId()).build()).getTask();
+      propose(Command.newBuilder().setPlaceTasks(PlaceTasks.newBuilder().addPlacements(Placement.newBuilder()
+          .setTaskId(now.getId()).setNode("n1").setExpectedVersion(now.getVersion()))));
+    });
     placed = Requests.tasks(cluster.channel(leader)).get(GetTaskRequest.newBuilder()
         .setTaskId(submitted.getId()).build()).getTask();
     cluster.awaitConverged();
