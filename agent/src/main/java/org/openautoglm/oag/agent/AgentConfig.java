@@ -15,7 +15,8 @@ import java.util.Objects;
  *
  * @param nodeId this node's id, as the coordinators know it
  * @param dataDir where allocations are persisted ({@code DATA/allocations/ID/})
- * @param coordinators {@code host:port} of each coordinator's gRPC API, tried in order
+ * @param coordinators {@code host:port} of each coordinator's gRPC API, registered with all at
+ *     once whenever the agent has no session, keeping the first that answers
  * @param labels free-form node labels sent with Register
  * @param address this host's name or address, informational
  * @param heartbeat the heartbeat interval, unless the leader's register reply names another
@@ -23,7 +24,7 @@ import java.util.Objects;
  * @param reconnectMin the first delay before reconnecting after a failed session
  * @param reconnectMax the cap on the doubling reconnect delay
  * @param sessionIdleTimeout a session with no admitted message from the coordinator for this
- *     long is given up and the next coordinator tried
+ *     long is given up and the other coordinators tried
  * @param defaultStopGrace SIGTERM-to-SIGKILL time when the leader names none
  * @param logPoll how often followed output files are read for new bytes
  * @param stopTasksOnExit whether {@link Agent#close()} stops every allocation (default: they
@@ -104,14 +105,14 @@ public record AgentConfig(String nodeId, Path dataDir, List<String> coordinators
     /** A tenth of a second: how late an exit or a state change can be noticed. */
     private Duration supervisionStep = Duration.ofMillis(100);
     private Duration reconnectMin = Duration.ofMillis(100);
-    /** Two seconds: about an election, so a failover is retried a few times while it happens. */
+    /** One second: a failover's election is retried a few times while it happens. */
     private Duration reconnectMax = Duration.ofSeconds(1);
     /**
      * Two heartbeats: a coordinator that acks nothing for that long is gone, deposed or cut
-     * off (acks wait for the leader's leadership check, a few hundred ms at most). With the
-     * 750 ms register deadline, an agent cut off from the coordinator it talks to (and from
-     * one more) is heard through a third within about 2 s, before the leader's available TTL
-     * (2.5 s) moves its available work, and far inside the lease (5 s).
+     * off (acks wait for the leader's leadership check, a few hundred ms at most). An agent
+     * cut off from the coordinator it talks to (and from one more) registers with the others
+     * at once, so it is heard through a third within about 1.2 s, before the leader's available
+     * TTL (2.5 s) moves its available work, and far inside the lease (5 s).
      */
     private Duration sessionIdleTimeout = Duration.ofSeconds(1);
     private Duration defaultStopGrace = Duration.ofSeconds(10);

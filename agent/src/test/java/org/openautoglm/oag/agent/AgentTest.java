@@ -206,9 +206,11 @@ class AgentTest {
     c1.desiredOnHello = TestCoordinator.set(2, a);
     c2.desiredOnHello = TestCoordinator.set(2, a);
     c2.term = 2;
+    c2.refuseRegister = Status.UNAVAILABLE.withDescription("not ready");
     Agent agent = agent(builder(c1, c2));
     long pgid = awaitState(c1, "a", AllocationState.RUNNING).getPid();
 
+    c2.refuseRegister = null;
     c1.kill();
 
     await().atMost(WITHIN).until(() -> !c2.hellos.isEmpty());
@@ -230,6 +232,27 @@ class AgentTest {
     assertThat(Procs.alive(pgid)).isTrue();
     assertThat(agent.connectedTo()).contains(c2.address());
     assertThat(agent.maxTermSeen()).isEqualTo(2);
+  }
+
+  @Test
+  void aCoordinatorThatNeverAnswersDoesNotHoldUpTheOneThatDoes() throws Exception {
+    // A cut-off coordinator drops packets: its register is answered by nothing but the deadline.
+    TestCoordinator cutOff = coordinator();
+    cutOff.holdRegister = true;
+    TestCoordinator good = coordinator();
+    good.onRegister = () -> {
+      await().atMost(WITHIN).until(() -> !cutOff.registers.isEmpty());
+      return cutOff.openRegisters.get();
+    };
+    Agent agent = agent(builder(cutOff, good));
+
+    await().atMost(WITHIN).until(() -> !good.heartbeats.isEmpty());
+    // Registered with both at once: the good one heard from the agent while the register to
+    // the cut-off one was still waiting for its answer (one by one, it would have waited out
+    // that register's deadline first).
+    assertThat(cutOff.registers).isNotEmpty();
+    assertThat(good.registerSeen).first().isEqualTo(1);
+    assertThat(agent.connectedTo()).contains(good.address());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.openautoglm.oag.agent;
 
+import io.grpc.Context;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.openautoglm.oag.agent.v1.AgentMessage;
 import org.openautoglm.oag.agent.v1.AgentServiceGrpc;
 import org.openautoglm.oag.agent.v1.AllocationStatus;
@@ -41,6 +44,13 @@ final class TestCoordinator implements AutoCloseable {
   volatile DesiredSet desiredOnHello = DesiredSet.getDefaultInstance();
   volatile Status refuseRegister;
   volatile Status refuseSession;
+  /** Registers are left unanswered (until the agent's deadline cancels them), as by a cut link. */
+  volatile boolean holdRegister;
+  /** Registers being held now. */
+  final AtomicInteger openRegisters = new AtomicInteger();
+  /** Called as each register arrives; what it returns is kept in {@link #registerSeen}. */
+  volatile IntSupplier onRegister = () -> 0;
+  final List<Integer> registerSeen = new CopyOnWriteArrayList<>();
 
   final List<RegisterRequest> registers = new CopyOnWriteArrayList<>();
   final List<Hello> hellos = new CopyOnWriteArrayList<>();
@@ -138,7 +148,14 @@ final class TestCoordinator implements AutoCloseable {
   private final class Endpoint extends AgentServiceGrpc.AgentServiceImplBase {
     @Override
     public void register(RegisterRequest request, StreamObserver<RegisterReply> reply) {
+      if (holdRegister) {
+        openRegisters.incrementAndGet();
+        Context.current().addListener(cancelled -> openRegisters.decrementAndGet(), Runnable::run);
+        registers.add(request);
+        return;
+      }
       registers.add(request);
+      registerSeen.add(onRegister.getAsInt());
       Status refuse = refuseRegister;
       if (refuse != null) {
         reply.onError(refuse.asRuntimeException());

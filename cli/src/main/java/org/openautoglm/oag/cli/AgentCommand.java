@@ -26,7 +26,7 @@ final class AgentCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--coordinators", required = true, paramLabel = "HOST:PORT,...",
-      description = "The coordinators' gRPC API addresses, tried in order.")
+      description = "The coordinators' gRPC API addresses; the agent talks to whichever answers first.")
   String coordinators;
 
   @Option(names = "--node-id", required = true, paramLabel = "ID", description = "This node's id.")

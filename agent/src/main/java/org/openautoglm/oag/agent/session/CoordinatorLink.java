@@ -5,6 +5,8 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -30,15 +32,23 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's one session with the leader: register, open the {@code Session} stream, send a
  * Hello with the full inventory, wait for the desired set, then heartbeat every interval until
- * the stream ends, and start over with the next coordinator.
+ * the stream ends, and start over with the other coordinators.
  *
  * <p>Why it works this way: the agent never knows who leads; any coordinator relays to the
- * leader, so it tries them in order, staying with the one that last worked and moving to the
- * next after any failure (a refused Register or stream, UNAVAILABLE, FAILED_PRECONDITION, an
- * error, a completed stream, or {@code idleTimeout} without an admitted message), after a
- * {@link ReconnectBackoff} delay that starts over once a session gets its desired set. Every message carries the leader's term; one below the
- * highest seen is dropped (WARN with the reason) before it can change anything, so a deposed
- * leader can neither extend the lease nor change the desired set.
+ * leader. It stays with the one that last worked until any failure (a refused stream,
+ * UNAVAILABLE, FAILED_PRECONDITION, an error, a completed stream, or {@code idleTimeout}
+ * without an admitted message), then registers with every other coordinator at once and keeps
+ * the first that answers: a coordinator cut off from the agent drops packets rather than
+ * refusing, and trying them one by one cost a register deadline for each cut-off one, while
+ * the leader's TTL for the agent ran (chaos: an agent cut off from the leader and its session's
+ * coordinator lost its available work before it reached the third). The coordinator that just
+ * failed sits out one round, so a deposed leader that still answers cannot win every round.
+ * A round in which none answers is followed by the next, with every coordinator, after a
+ * {@link ReconnectBackoff} delay that starts over once a session gets its desired set.
+ * Registering is idempotent on the coordinators' side, so the losers of a round do no harm.
+ * Every message carries the leader's term; one below the highest seen is dropped (WARN with
+ * the reason) before it can change anything, so a deposed leader can neither extend the lease
+ * nor change the desired set.
  *
  * <p>Threading: all state lives on one thread ({@code oag-agent-link-NODE}), which is also the
  * gRPC callback executor, so sends, receipts, timers and the {@link SessionHandler} calls are
@@ -49,12 +59,25 @@ public final class CoordinatorLink implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorLink.class);
   /**
    * A register answers in milliseconds (at worst one log write); a coordinator that has not
-   * answered in this long is out of reach (a cut link drops packets rather than refusing),
-   * and the next one should be tried while the leader still remembers hearing this agent.
+   * answered in this long is out of reach (a cut link drops packets rather than refusing).
+   * Registers wait for the channel to connect within it: after a failure gRPC keeps a channel
+   * failing every call until it has connected again, even once the coordinator is back.
    */
   private static final Duration REGISTER_DEADLINE = Duration.ofMillis(750);
 
-  /** One attempt: register, stream, heartbeats. Fields are touched on the link thread only. */
+  /** One round of registers, one to each coordinator tried; the first to answer wins. */
+  private static final class Dial {
+    final long number;
+    final List<String> targets;
+    final List<String> refusals = new ArrayList<>();
+
+    Dial(long number, List<String> targets) {
+      this.number = number;
+      this.targets = targets;
+    }
+  }
+
+  /** One session: the stream and heartbeats after a register that won its round. Link thread only. */
   private static final class Session {
     final String target;
     final long number;
@@ -81,8 +104,9 @@ public final class CoordinatorLink implements AutoCloseable {
   // Link-thread state.
   private final CoordinatorChannels channels;
   private final LeaseTracker lease = new LeaseTracker();
-  private int index;
   private final ReconnectBackoff backoff;
+  private Dial dialing;
+  private String sitsOut;   // the coordinator whose session just failed: not in the next round
   private long sessions;
   private long seq;
 
@@ -176,28 +200,58 @@ public final class CoordinatorLink implements AutoCloseable {
     if (closed) {
       return;
     }
-    Session s = new Session(settings.coordinators().get(index), ++sessions);
-    current = s;
-    log.info("event=link_connecting node={} coordinator={} attempt={}", settings.nodeId(), s.target,
-        s.number);
-    AgentServiceGrpc.newStub(channels.toTry(s.target))
-        .withDeadlineAfter(REGISTER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-        .register(registration, new StreamObserver<>() {
-          @Override
-          public void onNext(RegisterReply reply) {
-            registered(s, reply);
-          }
+    List<String> targets = settings.coordinators().stream().filter(t -> !t.equals(sitsOut)).toList();
+    Dial dial = new Dial(++sessions, targets);
+    dialing = dial;
+    log.info("event=link_connecting node={} coordinators={} attempt={}", settings.nodeId(),
+        String.join(",", targets), dial.number);
+    for (String target : targets) {
+      AgentServiceGrpc.newStub(channels.toTry(target))
+          .withWaitForReady()
+          .withDeadlineAfter(REGISTER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+          .register(registration, new StreamObserver<>() {
+            @Override
+            public void onNext(RegisterReply reply) {
+              if (dial != dialing || closed) {
+                return;   // another coordinator answered first
+              }
+              dialing = null;
+              sitsOut = null;
+              Session s = new Session(target, dial.number);
+              current = s;
+              registered(s, reply);
+            }
 
-          @Override
-          public void onError(Throwable t) {
-            end(s, "register refused", t, true);
-          }
+            @Override
+            public void onError(Throwable t) {
+              refused(dial, target, t);
+            }
 
-          @Override
-          public void onCompleted() {
-            // The reply came in onNext; nothing else to do.
-          }
-        });
+            @Override
+            public void onCompleted() {
+              // The reply came in onNext; nothing else to do.
+            }
+          });
+    }
+  }
+
+  /** A register of round {@code dial} failed; once all have, the next round follows the backoff. */
+  private void refused(Dial dial, String target, Throwable error) {
+    if (dial != dialing || closed) {
+      return;
+    }
+    Status status = Status.fromThrowable(error);
+    dial.refusals.add(target + ": " + status.getCode()
+        + (status.getDescription() == null ? "" : " " + status.getDescription()));
+    if (dial.refusals.size() < dial.targets.size()) {
+      return;
+    }
+    dialing = null;
+    sitsOut = null;
+    long delay = backoff.nextDelayNanos();
+    log.warn("event=register_failed node={} attempt={} refusals=\"{}\" retry_ms={}", settings.nodeId(),
+        dial.number, String.join("; ", dial.refusals), TimeUnit.NANOSECONDS.toMillis(delay));
+    executor.schedule(this::connect, delay, TimeUnit.NANOSECONDS);
   }
 
   private void registered(Session s, RegisterReply reply) {
@@ -369,12 +423,14 @@ public final class CoordinatorLink implements AutoCloseable {
       return;
     }
     Status status = error == null ? null : Status.fromThrowable(error);
-    index = (index + 1) % settings.coordinators().size();
+    if (settings.coordinators().size() > 1) {
+      sitsOut = s.target;
+    }
     long delay = backoff.nextDelayNanos();
     log.warn("event=session_ended node={} coordinator={} established={} reason=\"{}\" code={} "
-        + "error=\"{}\" next={} retry_ms={}", settings.nodeId(), s.target, s.established, reason,
+        + "error=\"{}\" retry_ms={}", settings.nodeId(), s.target, s.established, reason,
         status == null ? "-" : status.getCode(), status == null ? "" : status.getDescription(),
-        settings.coordinators().get(index), TimeUnit.NANOSECONDS.toMillis(delay));
+        TimeUnit.NANOSECONDS.toMillis(delay));
     executor.schedule(this::connect, delay, TimeUnit.NANOSECONDS);
   }
 }

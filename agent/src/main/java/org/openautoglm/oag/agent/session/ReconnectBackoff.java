@@ -1,14 +1,14 @@
 package org.openautoglm.oag.agent.session;
 
 /**
- * The delay before the link's next try after a failed one: the minimum for the rest of the
- * first round over the coordinators (after a leader dies, the next coordinator usually relays
- * to the new one), then doubling up to the maximum; both start over once a session is
- * established. Link thread only.
+ * The delay before the link's next try after a failed one (a round of registers none of which
+ * was answered, or a session that ended): the minimum for as many tries as there are
+ * coordinators less one (long enough for a failover's election, after which some coordinator
+ * relays to the new leader), then doubling up to the maximum; both start over once a session
+ * is established. Link thread only.
  *
- * <p>Why not double from the first failure: a doubling delay during the first round cost
- * seconds in every failover, while the agent tried the dead leader and then a follower that
- * did not know the new leader yet.
+ * <p>Why not double from the first failure: a doubling delay right away cost seconds in every
+ * failover, while the coordinators were still electing the new leader.
  */
 final class ReconnectBackoff {
   private final long minNanos;
