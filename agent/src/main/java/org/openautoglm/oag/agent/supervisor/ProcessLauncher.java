@@ -70,7 +70,7 @@ public final class ProcessLauncher {
    */
   public LaunchedProcess launch(AllocationDir dir) throws IOException {
     Allocation a = dir.allocation();
-    Path workingDir = a.workingDir() != null ? dir.path().resolve(a.workingDir()) : dir.path();
+    Path workingDir = workingDir(dir);
     Files.createDirectories(workingDir);
     dir.clearExit();
 
@@ -82,11 +82,7 @@ public final class ProcessLauncher {
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.stdoutFile().toFile()))
         .redirectError(ProcessBuilder.Redirect.appendTo(dir.stderrFile().toFile()));
-    Map<String, String> env = pb.environment();
-    env.putAll(a.env());
-    env.put("OAG_TASK_ID", a.taskId());
-    env.put("OAG_ALLOC_ID", a.allocationId());
-    env.put("OAG_ALLOC_GENERATION", Long.toString(a.generation()));
+    addEnvironment(pb.environment(), a);
 
     Process p = pb.start();
     AllocationDir.PidRecord identity = awaitGroup(p);
@@ -97,6 +93,24 @@ public final class ProcessLauncher {
           + exitValue(p) + " before recording a status; see " + dir.stderrFile());
     }
     return new LaunchedProcess(dir, identity.pid(), identity.startTicks(), proc);
+  }
+
+  /** Where the allocation's command runs: its working dir, relative to its folder, or the folder. */
+  public static Path workingDir(AllocationDir dir) {
+    Allocation a = dir.allocation();
+    return a.workingDir() != null ? dir.path().resolve(a.workingDir()) : dir.path();
+  }
+
+  /**
+   * Adds what the allocation's command sees on top of the agent's environment to {@code env}
+   * (a {@link ProcessBuilder}'s): the allocation's variables, then the {@code OAG_*} identity
+   * variables, which take precedence. Also what its readiness command sees.
+   */
+  public static void addEnvironment(Map<String, String> env, Allocation a) {
+    env.putAll(a.env());
+    env.put("OAG_TASK_ID", a.taskId());
+    env.put("OAG_ALLOC_ID", a.allocationId());
+    env.put("OAG_ALLOC_GENERATION", Long.toString(a.generation()));
   }
 
   /**
