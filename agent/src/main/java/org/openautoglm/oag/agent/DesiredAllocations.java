@@ -3,6 +3,7 @@ package org.openautoglm.oag.agent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Optional;
+import org.openautoglm.oag.agent.ready.ReadinessCheck;
 import org.openautoglm.oag.agent.supervisor.Allocation;
 import org.openautoglm.oag.agent.supervisor.RestartPolicy;
 import org.openautoglm.oag.agent.supervisor.Thresholds;
@@ -48,6 +49,7 @@ final class DesiredAllocations {
     try {
       allocation(d);
       thresholds(d);
+      readiness(d);
     } catch (IllegalArgumentException e) {
       return Optional.of(e.getMessage());
     }
@@ -87,5 +89,28 @@ final class DesiredAllocations {
     return new Thresholds(t.getMaxMemoryMib(), t.getMaxCpuPercent(), Duration.ofMillis(t.getCpuForMs()),
         Duration.ofMillis(t.getMaxRuntimeMs()),
         t.getKill() ? Thresholds.Action.KILL : Thresholds.Action.RESTART);
+  }
+
+  /**
+   * Its readiness check, or empty when it names none (ready as soon as it runs); a period or
+   * timeout of 0 is the default.
+   *
+   * @throws IllegalArgumentException when the check is malformed (see {@link #problem})
+   */
+  static Optional<ReadinessCheck> readiness(DesiredAllocation d) {
+    if (!d.hasReadiness()) {
+      return Optional.empty();
+    }
+    org.openautoglm.oag.agent.v1.Readiness r = d.getReadiness();
+    return Optional.of(new ReadinessCheck(r.getTcpPort(), r.getCommandList(),
+        orDefault(r.getPeriodMs(), "period", ReadinessCheck.DEFAULT_PERIOD),
+        orDefault(r.getTimeoutMs(), "timeout", ReadinessCheck.DEFAULT_TIMEOUT)));
+  }
+
+  private static Duration orDefault(long ms, String what, Duration dflt) {
+    if (ms < 0) {
+      throw new IllegalArgumentException("negative readiness " + what + " " + ms);
+    }
+    return ms == 0 ? dflt : Duration.ofMillis(ms);
   }
 }
