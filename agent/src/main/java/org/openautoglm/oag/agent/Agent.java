@@ -22,6 +22,7 @@ import org.openautoglm.oag.agent.host.HostCapacity;
 import org.openautoglm.oag.agent.host.HostSampler;
 import org.openautoglm.oag.agent.host.ProcFs;
 import org.openautoglm.oag.agent.lease.KeeperProcess;
+import org.openautoglm.oag.agent.ready.ReadinessProber;
 import org.openautoglm.oag.agent.session.CoordinatorLink;
 import org.openautoglm.oag.agent.session.FileLogReader;
 import org.openautoglm.oag.agent.session.LeaseListener;
@@ -60,8 +61,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: thread-safe. Threads per agent: the session ({@code oag-agent-link-NODE}, also
  * gRPC's callback executor), the supervision loop ({@code oag-agent-supervise-NODE}), one for
- * log polling and GPU sampling ({@code oag-agent-aux-NODE}), and short-lived ones for stops
- * that wait out a grace period.
+ * log polling and GPU sampling ({@code oag-agent-aux-NODE}), a few for readiness checks
+ * ({@code oag-agent-ready-NODE-N}, see {@link ReadinessProber}), and short-lived ones for
+ * stops that wait out a grace period.
  */
 public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
@@ -74,6 +76,7 @@ public final class Agent implements AutoCloseable {
   private final ScheduledExecutorService supervision;
   private final ScheduledExecutorService aux;
   private final ExecutorService stopper;
+  private final ReadinessProber readiness;
   private final Reconciler reconciler;
   private final LogStreamer logs;
   private final CoordinatorLink link;
@@ -95,10 +98,12 @@ public final class Agent implements AutoCloseable {
     this.supervision = Executors.newSingleThreadScheduledExecutor(daemon("oag-agent-supervise-" + node));
     this.aux = Executors.newSingleThreadScheduledExecutor(daemon("oag-agent-aux-" + node));
     this.stopper = Executors.newCachedThreadPool(daemon("oag-agent-stop-" + node));
+    // A readiness flip is a change like a state change: a step soon, which sends a heartbeat.
+    this.readiness = new ReadinessProber(node, this::stepSoon);
     GroupSampler sampler = new GroupSampler(proc, System::nanoTime, GroupSampler.DEFAULT_MAX_AGE);
     this.reconciler = new Reconciler(node, config.dataDir(), new ProcessLauncher(proc),
         SupervisorOptions.defaults().withSampler(sampler), new Fencing(),
-        config.defaultStopGrace(), stopper, this::stepSoon);
+        config.defaultStopGrace(), stopper, readiness, this::stepSoon);
     this.logs = new LogStreamer(aux, config.logPoll(), reconciler, FileLogReader.OPENER);
     HeartbeatSource reports = new HeartbeatSource(new HostSampler(proc));
     this.link = new CoordinatorLink(linkSettings, registration(), new Handler(reports),
@@ -212,6 +217,7 @@ public final class Agent implements AutoCloseable {
     aux.shutdownNow();
     stopper.shutdown();
     awaitQuietly(supervision);
+    readiness.close();
     log.info("event=agent_closed node={} boot={} stopped_tasks={}", config.nodeId(), bootId,
         config.stopTasksOnExit());
   }

@@ -15,7 +15,8 @@ import org.openautoglm.oag.agent.v1.ProcessMetrics;
  * Builds what the agent reports: allocation statuses for a Hello, and heartbeat bodies with
  * host metrics and, for each running or paused allocation, its process group's use as its
  * supervisor last measured it (CPU of one core, resident memory and GPU summed over the
- * group; uptime of the current run).
+ * group; uptime of the current run). Every status says whether the allocation is ready, as of
+ * the last supervision step.
  *
  * <p>Not thread-safe: the host sampler keeps the previous sample to compute rates, so one
  * thread (the session's) builds every heartbeat.
@@ -69,6 +70,7 @@ final class HeartbeatSource {
         .setState(state(s.state()))
         .setPid(Math.max(0, t.commandPid()))
         .setRestarts(s.restarts())
+        .setReady(t.ready())
         .setReason(s.reason() == null ? "" : s.reason());
     if (s.exitCode() != null) {
       b.setExited(true).setExitCode(s.exitCode());

@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import org.openautoglm.oag.agent.lease.AllocationLease;
+import org.openautoglm.oag.agent.ready.ReadinessCheck;
+import org.openautoglm.oag.agent.ready.ReadinessProber;
 import org.openautoglm.oag.agent.session.LogStreamer;
 import org.openautoglm.oag.agent.supervisor.Allocation;
 import org.openautoglm.oag.agent.supervisor.AllocationDir;
@@ -41,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * that a supervisor being stopped is stepped on {@code stopper} (its stop blocks for up to its
  * grace period) and not on the loop until that step returned, so one slow stop does not hold
  * up every other allocation. Every step publishes an immutable snapshot for heartbeats, the
- * Hello and log requests.
+ * Hello and log requests, with each allocation's readiness as the {@link ReadinessProber}
+ * tells it (checks run on the prober's threads; a flip asks for a step through {@code wake}).
+ * A re-adopted allocation is not ready before a desired set names its check.
  *
  * <p>Failure modes: a malformed desired allocation is refused with a WARN and neither it nor
  * an allocation of the same id is touched; an allocation whose record cannot be written is
@@ -50,9 +54,9 @@ import org.slf4j.LoggerFactory;
 final class Reconciler implements LogStreamer.OutputFiles {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
-  /** One allocation as of the last step. */
+  /** One allocation as of the last step; {@code ready} as {@link ReadinessProber#observe} said. */
   record Tracked(Allocation allocation, AllocationDir dir, AllocationSupervisor.Status status,
-      AllocationSupervisor.Metrics metrics, long commandPid) {}
+      AllocationSupervisor.Metrics metrics, long commandPid, boolean ready) {}
 
   private record Offer(long term, DesiredSet set) {}
 
@@ -67,6 +71,9 @@ final class Reconciler implements LogStreamer.OutputFiles {
     Future<AllocationSupervisor.Status> stopping;
     AllocationSupervisor.Status status;
     boolean finalPublished;
+    ReadinessCheck readiness;      // null: none
+    boolean readinessKnown;        // false for a re-adopted one until a desired set names it
+    boolean ready;
 
     Entry(AllocationDir dir, AllocationSupervisor supervisor, AllocationLease lease, Duration grace) {
       this.allocation = dir.allocation();
@@ -83,6 +90,7 @@ final class Reconciler implements LogStreamer.OutputFiles {
   private final FencedSupervisors supervisors;
   private final Duration defaultGrace;
   private final ExecutorService stopper;
+  private final ReadinessProber readiness;
   private final Runnable wake;
   private final AtomicReference<Offer> pending = new AtomicReference<>();
   private volatile boolean stopEverything;
@@ -98,16 +106,19 @@ final class Reconciler implements LogStreamer.OutputFiles {
   /**
    * @param options what every supervisor shares (sampler, log rotation); the lease is set per
    *     allocation
+   * @param readiness whose {@code changed} should call {@code wake}
    * @param wake asks the supervision loop for a step soon (after an offer or a finished stop)
    */
   Reconciler(String nodeId, Path data, ProcessLauncher launcher, SupervisorOptions options,
-      FencedSupervisors.Fencing fencing, Duration defaultGrace, ExecutorService stopper, Runnable wake) {
+      FencedSupervisors.Fencing fencing, Duration defaultGrace, ExecutorService stopper,
+      ReadinessProber readiness, Runnable wake) {
     this.nodeId = nodeId;
     this.data = Objects.requireNonNull(data, "data");
     this.supervisors = new FencedSupervisors(nodeId, data, Objects.requireNonNull(launcher, "launcher"),
         Objects.requireNonNull(options, "options"), Objects.requireNonNull(fencing, "fencing"));
     this.defaultGrace = Objects.requireNonNull(defaultGrace, "defaultGrace");
     this.stopper = Objects.requireNonNull(stopper, "stopper");
+    this.readiness = Objects.requireNonNull(readiness, "readiness");
     this.wake = Objects.requireNonNull(wake, "wake");
   }
 
@@ -141,7 +152,7 @@ final class Reconciler implements LogStreamer.OutputFiles {
     }
     published = entries.values().stream()
         .map(e -> new Tracked(e.allocation, e.dir, e.status, e.supervisor.metrics(),
-            e.supervisor.commandPid())).toList();
+            e.supervisor.commandPid(), false)).toList();
   }
 
   /** Extends every exclusive allocation's lease to {@code deadlineNanos}; any thread. */
@@ -200,7 +211,7 @@ final class Reconciler implements LogStreamer.OutputFiles {
   /**
    * Applies the latest desired set, drives every supervisor one step at {@code nowNanos},
    * forgets what is done, and publishes the result. Returns whether any allocation appeared,
-   * went, or changed state, process, exit code or restart count.
+   * went, or changed state, process, exit code, restart count or readiness.
    */
   boolean step(long nowNanos) {
     Offer offer = pending.getAndSet(null);
@@ -210,12 +221,14 @@ final class Reconciler implements LogStreamer.OutputFiles {
     reconcile();
     for (Entry e : entries.values()) {
       drive(e, nowNanos);
+      e.ready = e.readinessKnown
+          && readiness.observe(e.dir, e.status, e.stopRequested, e.readiness);
     }
     List<Tracked> before = published;
     List<Tracked> now = new ArrayList<>(entries.size());
     for (Entry e : entries.values()) {
       now.add(new Tracked(e.allocation, e.dir, e.status, e.supervisor.metrics(),
-            e.supervisor.commandPid()));
+            e.supervisor.commandPid(), e.ready));
     }
     published = List.copyOf(now);
     Duration longest = Duration.ZERO;
@@ -287,11 +300,14 @@ final class Reconciler implements LogStreamer.OutputFiles {
           log.info("event=allocation_forgotten node={} alloc={} generation={} state={}", nodeId, id,
               e.allocation.generation(), e.status.state());
           supervisors.forget(id, e.lease);
+          readiness.forget(id);
           it.remove();
         }
         continue;
       }
       e.grace = DesiredAllocations.grace(d, defaultGrace);
+      e.readiness = DesiredAllocations.readiness(d).orElse(null);
+      e.readinessKnown = true;
       switch (d.getDesired()) {
         case RUN -> e.supervisor.run();
         case PAUSE -> e.supervisor.pause();
@@ -326,7 +342,10 @@ final class Reconciler implements LogStreamer.OutputFiles {
     } else if (d.getDesired() == DesiredState.STOP) {
       s.stop(grace);
     }
-    entries.put(d.getAllocationId(), new Entry(s.dir(), s, lease, grace));
+    Entry e = new Entry(s.dir(), s, lease, grace);
+    e.readiness = DesiredAllocations.readiness(d).orElse(null);
+    e.readinessKnown = true;
+    entries.put(d.getAllocationId(), e);
     log.info("event=allocation_assigned node={} alloc={} task={} generation={} desired={}", nodeId,
         d.getAllocationId(), d.getTaskId(), d.getGeneration(), d.getDesired());
   }
@@ -374,7 +393,8 @@ final class Reconciler implements LogStreamer.OutputFiles {
     for (int i = 0; i < now.size(); i++) {
       Tracked b = before.get(i);
       Tracked n = now.get(i);
-      if (b.allocation() != n.allocation() || b.commandPid() != n.commandPid()) {
+      if (b.allocation() != n.allocation() || b.commandPid() != n.commandPid()
+          || b.ready() != n.ready()) {
         return true;
       }
       AllocationSupervisor.Status x = b.status();

@@ -25,6 +25,7 @@ import org.openautoglm.oag.agent.v1.Heartbeat;
 import org.openautoglm.oag.agent.v1.Hello;
 import org.openautoglm.oag.agent.v1.LogData;
 import org.openautoglm.oag.agent.v1.LogRequest;
+import org.openautoglm.oag.agent.v1.Readiness;
 import org.openautoglm.oag.agent.v1.Restart;
 
 /**
@@ -129,6 +130,42 @@ class AgentTest {
         .map(s -> s.getState() == AllocationState.EXITED).orElse(false));
     assertThat(c.heartbeats.get(c.heartbeats.size() - 1).heartbeat().getSeq())
         .isEqualTo(c.heartbeats.size());
+  }
+
+  @Test
+  void reportsReadyOnceTheReadinessCheckPassesWithinAStepAndWithoutACheckOnceRunning()
+      throws Exception {
+    TestCoordinator c = coordinator();
+    // Heartbeats every 30 s: a readiness change must reach the leader sooner, as a state change does.
+    Agent agent = agent(builder(c).heartbeat(Duration.ofSeconds(30))
+        .sessionIdleTimeout(Duration.ofSeconds(60)));
+    await().atMost(WITHIN).until(() -> !c.heartbeats.isEmpty());
+    DesiredAllocation checked = withReadiness(alloc("r", 1, DesiredState.RUN, "sleep", "60"),
+        Readiness.newBuilder().addCommand("test").addCommand("-f").addCommand("ready")
+            .setPeriodMs(50));
+
+    c.sendDesired(1, 2, checked);
+    AllocationStatus running = awaitState(c, "r", AllocationState.RUNNING);
+    assertThat(running.getReady()).isFalse();
+    assertThat(agent.allocations()).singleElement().extracting(AllocationStatus::getReady)
+        .isEqualTo(false);
+
+    Files.writeString(data.resolve("allocations/r/ready"), "");
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> c.latest("r").map(AllocationStatus::getReady).orElse(false));
+    assertThat(c.latest("r").orElseThrow().getState()).isEqualTo(AllocationState.RUNNING);
+    assertThat(agent.allocations()).singleElement().extracting(AllocationStatus::getReady)
+        .isEqualTo(true);
+
+    c.sendDesired(1, 3, checked.toBuilder().setDesired(DesiredState.PAUSE).build());
+    assertThat(awaitState(c, "r", AllocationState.PAUSED).getReady()).isFalse();
+    c.sendDesired(1, 4, checked);
+    awaitState(c, "r", AllocationState.RUNNING);
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> c.latest("r").map(AllocationStatus::getReady).orElse(false));
+
+    c.sendDesired(1, 5, checked, alloc("plain", 1, DesiredState.RUN, "sleep", "60"));
+    assertThat(awaitState(c, "plain", AllocationState.RUNNING).getReady()).isTrue();
   }
 
   @Test
@@ -320,7 +357,13 @@ class AgentTest {
         alloc("b", 0, DesiredState.RUN, "sleep", "60"),
         alloc("c", 1, DesiredState.RUN),
         alloc("d/e", 1, DesiredState.RUN, "sleep", "60"),
-        alloc("..", 1, DesiredState.RUN, "sleep", "60"));
+        alloc("..", 1, DesiredState.RUN, "sleep", "60"),
+        withReadiness(alloc("f", 1, DesiredState.RUN, "sleep", "60"),
+            Readiness.newBuilder().setTcpPort(8080).addCommand("true")),
+        withReadiness(alloc("g", 1, DesiredState.RUN, "sleep", "60"),
+            Readiness.newBuilder().setTcpPort(70000)),
+        withReadiness(alloc("h", 1, DesiredState.RUN, "sleep", "60"),
+            Readiness.newBuilder().setTcpPort(8080).setPeriodMs(-1)));
     // A malformed entry for a running allocation leaves it as it is (not stale, not changed).
     c.sendDesired(1, 4, alloc("a", 1, DesiredState.STOP));
     int seen = c.heartbeats.size();
@@ -521,6 +564,10 @@ class AgentTest {
         .setRestart(Restart.NEVER)
         .setStopGraceMs(2000)
         .build();
+  }
+
+  private static DesiredAllocation withReadiness(DesiredAllocation d, Readiness.Builder readiness) {
+    return d.toBuilder().setReadiness(readiness).build();
   }
 
   private static AllocationStatus awaitState(TestCoordinator c, String id, AllocationState state) {
