@@ -20,6 +20,7 @@ import org.openautoglm.oag.coordinator.http.CoordinatorMeters;
 import org.openautoglm.oag.coordinator.http.HttpEndpoint;
 import org.openautoglm.oag.coordinator.http.Readiness;
 import org.openautoglm.oag.coordinator.leader.LeaderServices;
+import org.openautoglm.oag.coordinator.migration.DrainController;
 import org.openautoglm.oag.coordinator.peer.PeerClient;
 import org.openautoglm.oag.coordinator.peer.PeerEndpoint;
 import org.openautoglm.oag.coordinator.propose.Proposer;
@@ -50,6 +51,7 @@ public final class Coordinator implements AutoCloseable {
   private final LeaderServices leaderServices;
   private final FleetController fleet;
   private final FailoverController failover;
+  private final DrainController drains;
   private final ApiServer api;
   private final HttpEndpoint http;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -66,6 +68,7 @@ public final class Coordinator implements AutoCloseable {
     Proposer proposer = null;
     FleetController fleet = null;
     FailoverController failover = null;
+    DrainController drains = null;
     ApiServer api = null;
     try {
       proposer = new Proposer(raft, Clock.SYSTEM, config.groupCommitMaxCommands(),
@@ -73,12 +76,15 @@ public final class Coordinator implements AutoCloseable {
       fleet = new FleetController(raft, proposer, config.fleet(), meters);
       api = new ApiServer(config, raft, proposer, peers, meters, fleet);
       failover = FailoverController.onLeader(raft, proposer, fleet.view(), meters);
+      drains = DrainController.onLeader(raft, proposer, meters);
       leaderServices.register(fleet);
       leaderServices.register(failover);
+      leaderServices.register(drains);
       leaderServices.bind(raft);
       this.proposer = proposer;
       this.fleet = fleet;
       this.failover = failover;
+      this.drains = drains;
       this.api = api;
       registerGauges();
       this.http = config.httpPort() < 0 ? null
@@ -91,6 +97,10 @@ public final class Coordinator implements AutoCloseable {
       }
       if (failover != null) {
         failover.close();
+    drains.close();
+      }
+      if (drains != null) {
+        drains.close();
       }
       if (fleet != null) {
         fleet.close();

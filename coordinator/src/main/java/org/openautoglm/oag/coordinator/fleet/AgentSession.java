@@ -159,7 +159,7 @@ final class AgentSession implements StreamObserver<AgentMessage> {
 
   /** Sends the node's desired set as replicated now, unless the agent already has the same one. */
   void pushDesiredSet() {
-    DesiredSet set = DesiredSets.of(ctx.store().meta().getAppliedIndex(), ctx.store().tasksOnNode(node));
+    DesiredSet set = DesiredSets.of(ctx.store().meta().getAppliedIndex(), node, ctx.store().tasksOnNode(node));
     synchronized (this) {
       if (lastSent != null && lastSent.getAllocationsList().equals(set.getAllocationsList())) {
         return;

@@ -4,38 +4,48 @@ import java.util.List;
 import org.openautoglm.oag.agent.v1.DesiredAllocation;
 import org.openautoglm.oag.agent.v1.DesiredSet;
 import org.openautoglm.oag.agent.v1.DesiredState;
+import org.openautoglm.oag.agent.v1.Readiness;
 import org.openautoglm.oag.agent.v1.Restart;
 import org.openautoglm.oag.agent.v1.Thresholds;
+import org.openautoglm.oag.coordinator.state.Migrations;
+import org.openautoglm.oag.state.v1.AllocationRecord;
+import org.openautoglm.oag.state.v1.Desired;
 import org.openautoglm.oag.state.v1.Fencing;
+import org.openautoglm.oag.state.v1.ReadinessRecord;
 import org.openautoglm.oag.state.v1.TaskRecord;
 import org.openautoglm.oag.state.v1.TaskSpecRecord;
 import org.openautoglm.oag.state.v1.ThresholdAction;
 import org.openautoglm.oag.state.v1.ThresholdRecord;
 
 /**
- * Builds a node's complete desired set from replicated state: one entry per task whose
- * current allocation is on the node and not finished. Pure; any thread.
+ * Builds a node's complete desired set from replicated state: one entry per live allocation
+ * on the node (a task's current one, or a migration's old one), each with what it should be
+ * doing ({@link Migrations#desired}). Pure; any thread.
  */
 final class DesiredSets {
 
   private DesiredSets() {}
 
-  /** The desired set of the node whose live tasks are {@code tasks}, stamped with {@code version}. */
-  static DesiredSet of(long version, List<TaskRecord> tasks) {
+  /** The desired set of {@code node}, whose live tasks are {@code tasks}, stamped with {@code version}. */
+  static DesiredSet of(long version, String node, List<TaskRecord> tasks) {
     DesiredSet.Builder set = DesiredSet.newBuilder().setVersion(version);
     for (TaskRecord task : tasks) {
-      set.addAllocations(allocation(task));
+      for (AllocationRecord a : Migrations.liveAllocations(task)) {
+        if (a.getNode().equals(node)) {
+          set.addAllocations(allocation(task, a));
+        }
+      }
     }
     return set.build();
   }
 
-  static DesiredAllocation allocation(TaskRecord task) {
+  static DesiredAllocation allocation(TaskRecord task, AllocationRecord allocation) {
     TaskSpecRecord spec = task.getSpec();
-    return DesiredAllocation.newBuilder()
-        .setAllocationId(task.getAllocation().getId())
+    DesiredAllocation.Builder d = DesiredAllocation.newBuilder()
+        .setAllocationId(allocation.getId())
         .setTaskId(task.getId())
-        .setGeneration(task.getAllocation().getGeneration())
-        .setDesired(desired(task))
+        .setGeneration(allocation.getGeneration())
+        .setDesired(desired(Migrations.desired(task, allocation)))
         .addCommand(spec.getCommand())
         .addAllCommand(spec.getArgsList())
         .putAllEnv(spec.getEnvMap())
@@ -43,12 +53,17 @@ final class DesiredSets {
         .setRestart(restart(spec))
         .setExclusive(spec.getFencing() != Fencing.AVAILABLE)
         .setThresholds(thresholds(spec.getThresholds()))
-        .setStopGraceMs(spec.getStopGraceMs())
-        .build();
+        .setStopGraceMs(spec.getStopGraceMs());
+    if (spec.hasReadiness()) {
+      ReadinessRecord r = spec.getReadiness();
+      d.setReadiness(Readiness.newBuilder().setTcpPort(r.getTcpPort()).addAllCommand(r.getCommandList())
+          .setPeriodMs(r.getPeriodMs()).setTimeoutMs(r.getTimeoutMs()));
+    }
+    return d.build();
   }
 
-  private static DesiredState desired(TaskRecord task) {
-    return switch (task.getDesired()) {
+  private static DesiredState desired(Desired desired) {
+    return switch (desired) {
       case PAUSE -> DesiredState.PAUSE;
       case STOP -> DesiredState.STOP;
       default -> DesiredState.RUN;

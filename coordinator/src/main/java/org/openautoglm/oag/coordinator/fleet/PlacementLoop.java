@@ -3,6 +3,7 @@ package org.openautoglm.oag.coordinator.fleet;
 import io.micrometer.core.instrument.Counter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +30,7 @@ import org.openautoglm.oag.state.v1.NodeRecord;
 import org.openautoglm.oag.state.v1.NodeStatus;
 import org.openautoglm.oag.state.v1.PlacementStrategy;
 import org.openautoglm.oag.state.v1.TaskRecord;
+import org.openautoglm.oag.state.v1.TaskStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -179,10 +181,19 @@ final class PlacementLoop {
     return fleet.connected(node) && age >= 0 && age < freshMs;
   }
 
-  /** The node {@code task}'s last allocation failed on, if it did: not the place to retry it. */
+  /**
+   * Where {@code task} must not go: the node its last allocation failed on (not the place to
+   * retry it), and the node a migration moves it off.
+   */
   private static Set<String> avoid(TaskRecord task) {
-    return task.hasAllocation() && task.getAllocation().getStatus() == AllocationStatus.ALLOC_FAILED
-        ? Set.of(task.getAllocation().getNode()) : Set.of();
+    Set<String> avoid = new HashSet<>();
+    if (task.hasAllocation() && task.getAllocation().getStatus() == AllocationStatus.ALLOC_FAILED) {
+      avoid.add(task.getAllocation().getNode());
+    }
+    if (task.hasMigration()) {
+      avoid.add(task.getMigration().getFromNode());
+    }
+    return avoid;
   }
 
   /**
@@ -231,7 +242,8 @@ final class PlacementLoop {
     long now = System.currentTimeMillis();
     plan.waiting().forEach((id, reason) -> {
       TaskRecord t = byId.get(id);
-      if (worthRecording(t.getMessage(), t.getUpdatedAtMs(), reason, now)) {
+      String recorded = t.getStatus() == TaskStatus.PENDING ? t.getMessage() : t.getMigration().getBlocked();
+      if (worthRecording(recorded, t.getUpdatedAtMs(), reason, now)) {
         command.addWaiting(WaitReason.newBuilder().setTaskId(id).setExpectedVersion(t.getVersion())
             .setReason(reason));
       }

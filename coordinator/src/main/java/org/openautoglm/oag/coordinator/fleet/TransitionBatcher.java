@@ -17,6 +17,7 @@ import org.openautoglm.oag.command.v1.Command;
 import org.openautoglm.oag.command.v1.ReportAllocations;
 import org.openautoglm.oag.coordinator.propose.Proposer;
 import org.openautoglm.oag.coordinator.state.StateStore;
+import org.openautoglm.oag.coordinator.state.Migrations;
 import org.openautoglm.oag.state.v1.AllocationRecord;
 import org.openautoglm.oag.state.v1.TaskRecord;
 import org.slf4j.Logger;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns what agents observe into replicated transitions, and only the transitions: each
  * allocation status in a hello or heartbeat is compared with the replicated allocation, and
- * only a difference (state, pid, exit, restarts) is queued. Queued reports are coalesced per
+ * only a difference (state, pid, exit, restarts, readiness) is queued. Queued reports are coalesced per
  * allocation (the latest wins) and flushed as one ReportAllocations command per node; the
  * proposer's group commit puts a flush into one Raft entry.
  *
@@ -80,10 +81,11 @@ final class TransitionBatcher {
   boolean observe(String node, String bootId, AllocationStatus observed) {
     AllocationReport report = reportOf(observed);
     TaskRecord task = store.store().task(observed.getTaskId()).orElse(null);
-    if (task == null || !isCurrent(task.getAllocation(), node, observed)) {
+    AllocationRecord replicated = task == null ? null : replicatedOf(task, node, observed);
+    if (replicated == null) {
       return true;
     }
-    if (sameAs(task.getAllocation(), report)) {
+    if (sameAs(replicated, report)) {
       proposed.remove(observed.getAllocationId());   // replicated: nothing left to remember
       return true;
     }
@@ -138,6 +140,23 @@ final class TransitionBatcher {
     }
   }
 
+  /**
+   * The replicated allocation {@code observed} is about, if it is one of the task's live ones
+   * on {@code node} (the current one, or a migration's old one); else null.
+   */
+  static AllocationRecord replicatedOf(TaskRecord task, String node, AllocationStatus observed) {
+    for (AllocationRecord a : Migrations.liveAllocations(task)) {
+      if (a.getId().equals(observed.getAllocationId()) && a.getGeneration() == observed.getGeneration()
+          && a.getNode().equals(node)) {
+        return a;
+      }
+    }
+    if (isCurrent(task.getAllocation(), node, observed)) {
+      return task.getAllocation();   // ended: a report saying so again is settled by sameAs
+    }
+    return null;
+  }
+
   /** Whether {@code observed} is about the task's current allocation on {@code node}. */
   static boolean isCurrent(AllocationRecord current, String node, AllocationStatus observed) {
     return current.getId().equals(observed.getAllocationId())
@@ -150,7 +169,8 @@ final class TransitionBatcher {
         && current.getPid() == report.getPid()
         && current.getExited() == report.getExited()
         && current.getExitCode() == report.getExitCode()
-        && current.getRestarts() == report.getRestarts();
+        && current.getRestarts() == report.getRestarts()
+        && current.getReady() == report.getReady();
   }
 
   static AllocationReport reportOf(AllocationStatus s) {
@@ -164,6 +184,7 @@ final class TransitionBatcher {
         .setExitCode(s.getExitCode())
         .setRestarts(s.getRestarts())
         .setReason(s.getReason())
+        .setReady(s.getState() == AllocationState.RUNNING && s.getReady())
         .build();
   }
 

@@ -188,7 +188,7 @@ public final class Scheduler {
       }
       if (candidates.isEmpty()) {
         return task.avoid().isEmpty() ? "no node matches all of " + task.constraints()
-            : "no node matches that the task has not failed on (avoiding " + String.join(", ",
+            : "no node matches but those the task must avoid (it failed there or migrates off them: " + String.join(", ",
                 task.avoid().stream().sorted().toList()) + ")";
       }
       Resources r = task.request();

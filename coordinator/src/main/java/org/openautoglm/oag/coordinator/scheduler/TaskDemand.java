@@ -8,7 +8,7 @@ import java.util.Set;
  * A pending task as the scheduler sees it. Immutable.
  *
  * @param order FIFO position within a priority (the task's sequence number)
- * @param avoid nodes this task must not be placed on (it failed there)
+ * @param avoid nodes this task must not be placed on (it failed there, or migrates off it)
  */
 public record TaskDemand(String id, long order, int priority, Resources request,
     List<Constraint> constraints, Strategy strategy, Set<String> avoid) {

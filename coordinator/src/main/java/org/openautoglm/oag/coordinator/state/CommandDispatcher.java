@@ -20,7 +20,8 @@ final class CommandDispatcher {
   static final CommandDispatcher STANDARD = new CommandDispatcher(new SubmitTaskApplier(),
       new UpdateTaskDesiredApplier(), new RegisterNodeApplier(), new PlaceTasksApplier(),
       new ReportAllocationsApplier(), new SetNodeEligibilityApplier(), new SetFailoverSettingsApplier(),
-      new NodesSilentApplier(), new SetStormGuardApplier());
+      new NodesSilentApplier(), new SetStormGuardApplier(), new DrainNodeApplier(), new MigrateTasksApplier(),
+      new FinishDrainApplier());
 
   private final SubmitTaskApplier submitTask;
   private final UpdateTaskDesiredApplier updateTaskDesired;
@@ -31,12 +32,16 @@ final class CommandDispatcher {
   private final SetFailoverSettingsApplier setFailoverSettings;
   private final NodesSilentApplier nodesSilent;
   private final SetStormGuardApplier setStormGuard;
+  private final DrainNodeApplier drainNode;
+  private final MigrateTasksApplier migrateTasks;
+  private final FinishDrainApplier finishDrain;
 
   CommandDispatcher(SubmitTaskApplier submitTask, UpdateTaskDesiredApplier updateTaskDesired,
       RegisterNodeApplier registerNode, PlaceTasksApplier placeTasks,
       ReportAllocationsApplier reportAllocations, SetNodeEligibilityApplier setNodeEligibility,
       SetFailoverSettingsApplier setFailoverSettings, NodesSilentApplier nodesSilent,
-      SetStormGuardApplier setStormGuard) {
+      SetStormGuardApplier setStormGuard, DrainNodeApplier drainNode, MigrateTasksApplier migrateTasks,
+      FinishDrainApplier finishDrain) {
     this.submitTask = submitTask;
     this.updateTaskDesired = updateTaskDesired;
     this.registerNode = registerNode;
@@ -46,6 +51,9 @@ final class CommandDispatcher {
     this.setFailoverSettings = setFailoverSettings;
     this.nodesSilent = nodesSilent;
     this.setStormGuard = setStormGuard;
+    this.drainNode = drainNode;
+    this.migrateTasks = migrateTasks;
+    this.finishDrain = finishDrain;
   }
 
   /** An applier bound to its body. */
@@ -70,6 +78,9 @@ final class CommandDispatcher {
       case SET_FAILOVER_SETTINGS -> new Route<>(setFailoverSettings, command.getSetFailoverSettings());
       case NODES_SILENT -> new Route<>(nodesSilent, command.getNodesSilent());
       case SET_STORM_GUARD -> new Route<>(setStormGuard, command.getSetStormGuard());
+      case DRAIN_NODE -> new Route<>(drainNode, command.getDrainNode());
+      case MIGRATE_TASKS -> new Route<>(migrateTasks, command.getMigrateTasks());
+      case FINISH_DRAIN -> new Route<>(finishDrain, command.getFinishDrain());
       case BODY_NOT_SET -> null;
     };
   }

@@ -29,6 +29,12 @@ final class Events {
   static final String NODE_CORDONED = "node.cordoned";
   static final String NODE_UNCORDONED = "node.uncordoned";
   static final String NODE_DOWN = "node.down";
+  static final String NODE_DRAINING = "node.draining";
+  static final String NODE_DRAINED = "node.drained";
+  static final String TASK_MIGRATING = "task.migrating";
+  static final String TASK_HANDOVER = "task.handover";
+  static final String TASK_MIGRATED = "task.migrated";
+  static final String TASK_MIGRATION_FAILED = "task.migration_failed";
   static final String CLUSTER_SETTINGS = "cluster.settings";
   static final String STORM_GUARD_ON = "cluster.storm_guard_on";
   static final String STORM_GUARD_OFF = "cluster.storm_guard_off";

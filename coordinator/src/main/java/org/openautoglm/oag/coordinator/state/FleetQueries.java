@@ -13,26 +13,31 @@ import org.openautoglm.oag.state.v1.TaskStatus;
 final class FleetQueries {
   private FleetQueries() {}
 
-  /** Tasks whose current allocation is on {@code node} and has not ended, in creation order. */
+  /**
+   * Tasks with a live allocation on {@code node} (the current one, or a migration's old one),
+   * in creation order.
+   */
   static List<TaskRecord> tasksOnNode(TaskViews tasks, String node) {
     List<TaskRecord> out = new ArrayList<>();
     for (long seq : tasks.onNode(node)) {
       TaskViews.Entry entry = tasks.entry(seq);
-      if (entry == null || entry.load() == null || !entry.load().node().equals(node)) {
+      boolean here = entry != null && ((entry.load() != null && entry.load().node().equals(node))
+          || entry.oldNode().equals(node));
+      if (!here) {
         continue;
       }
       TaskRecord task = tasks.get(seq);  // re-checked: it may have changed since the entry was read
-      if (task != null && TaskStates.hasLiveAllocation(task) && task.getAllocation().getNode().equals(node)) {
+      if (task != null && Migrations.liveAllocations(task).stream().anyMatch(a -> a.getNode().equals(node))) {
         out.add(task);
       }
     }
     return out;
   }
 
-  /** Up to {@code limit} PENDING tasks, oldest (lowest sequence number) first. */
   /**
-   * Up to {@code limit} PENDING tasks in placement order (higher priority first, then first
-   * come), after {@code after} in that order (null: from the start).
+   * Up to {@code limit} tasks waiting for a node (PENDING, or a migration's new instance) in
+   * placement order (higher priority first, then first come), after {@code after} in that
+   * order (null: from the start).
    */
   static List<TaskRecord> pendingTasks(TaskViews tasks, TaskRecord after, int limit) {
     List<TaskRecord> out = new ArrayList<>();
@@ -41,7 +46,7 @@ final class FleetQueries {
             false);
     for (var it = queue.iterator(); it.hasNext() && out.size() < limit; ) {
       TaskRecord task = tasks.get(it.next().seq());
-      if (task != null && task.getStatus() == TaskStatus.PENDING) {
+      if (task != null && (task.getStatus() == TaskStatus.PENDING || Migrations.needsNewInstance(task))) {
         out.add(task);
       }
     }

@@ -3,6 +3,7 @@ package org.openautoglm.oag.coordinator.state;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.openautoglm.oag.command.v1.AllocationReport;
 import org.openautoglm.oag.command.v1.CommandResult;
 import org.openautoglm.oag.command.v1.NodesSilent;
 import org.openautoglm.oag.command.v1.SilentNode;
@@ -88,37 +89,31 @@ final class NodesSilentApplier implements CommandApplier<NodesSilent> {
         + (skipped.isEmpty() ? "" : ", skipped " + skipped.size() + ": " + String.join("; ", skipped)));
   }
 
-  /** Ends the live allocations on {@code node} (only available tasks' unless {@code all}). */
+  /**
+   * Ends the live allocations on {@code node} (only available tasks' unless {@code all}) as an
+   * ALLOC_LOST report would: the task PENDING again (STOPPED if it was being stopped), and a
+   * migration through that node settled the way {@link ReportAllocationsApplier} settles it.
+   */
   private static int loseAllocations(WorkingSet ws, String node, boolean all, String why) {
     int lost = 0;
     for (long seq : ws.taskSeqsOnNode(node)) {
       TaskRecord task = ws.task(seq);
-      if (task == null || !TaskStates.hasLiveAllocation(task) || !task.getAllocation().getNode().equals(node)) {
+      if (task == null || (!all && task.getSpec().getFencing() != Fencing.AVAILABLE)) {
         continue;
       }
-      if (!all && task.getSpec().getFencing() != Fencing.AVAILABLE) {
-        continue;
+      for (AllocationRecord a : Migrations.liveAllocations(task)) {
+        if (!a.getNode().equals(node)) {
+          continue;
+        }
+        AllocationReport lostReport = AllocationReport.newBuilder()
+            .setTaskId(task.getId()).setAllocationId(a.getId()).setGeneration(a.getGeneration())
+            .setStatus(AllocationStatus.ALLOC_LOST).setPid(a.getPid()).setExited(a.getExited())
+            .setExitCode(a.getExitCode()).setRestarts(a.getRestarts()).setReason(why)
+            .build();
+        if (ReportAllocationsApplier.applyOne(ws, node, lostReport).kind() == ReportAllocationsApplier.Kind.APPLIED) {
+          lost++;
+        }
       }
-      AllocationRecord allocation = task.getAllocation().toBuilder().setStatus(AllocationStatus.ALLOC_LOST)
-          .setEndedAtMs(ws.timeMs()).setReason(why).build();
-      boolean stop = task.getDesired() == Desired.STOP;
-      TaskRecord.Builder next = task.toBuilder()
-          .setAllocation(allocation)
-          .setStatus(stop ? TaskStatus.STOPPED : TaskStatus.PENDING)
-          .setNode("")
-          .setMessage(stop ? UpdateTaskDesiredApplier.STOPPED_MESSAGE : "lost on " + node + " (" + why
-              + "); placing it elsewhere")
-          .setUpdatedAtMs(ws.timeMs())
-          .setVersion(ws.index());
-      if (stop) {
-        next.setFinishedAtMs(ws.timeMs());
-      }
-      TaskRecord updated = next.build();
-      ws.putTask(seq, updated);
-      ws.emit(Events.of(updated, Events.allocation(AllocationStatus.ALLOC_LOST), why)
-          .setNode(node).setAllocationId(allocation.getId()));
-      ws.emit(Events.of(updated, Events.task(updated.getStatus()), updated.getMessage()));
-      lost++;
     }
     return lost;
   }

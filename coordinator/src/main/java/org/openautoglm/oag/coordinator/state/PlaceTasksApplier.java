@@ -24,24 +24,29 @@ import org.openautoglm.oag.state.v1.TaskStatus;
  * skipped, not failed, when it no longer holds:
  *
  * <ol>
- *   <li>the task exists, is PENDING, and its version and its allocation's generation are
- *       the ones decided on;
+ *   <li>the task exists, is PENDING (or waits for the new instance of a make-before-break
+ *       migration), and its version and its allocation's generation are the ones decided on;
  *   <li>its previous allocation, if any, has ended (never two live at once: for an exclusive
- *       task the old instance is gone before a new one is placed);
- *   <li>the node is registered, UP and ELIGIBLE (not cordoned);
+ *       task the old instance is gone before a new one is placed), except for that new
+ *       instance of a migration;
+ *   <li>the node is registered, UP and ELIGIBLE (not cordoned), and not the one a migration
+ *       moves the task off;
  *   <li>the task's cpu, memory and GPUs fit the node's capacity minus what its
  *       live allocations use (replicated accounting, never live metrics).
  * </ol>
  *
- * A placed task gets a new allocation {@code <task id>.<generation>} (the
- * previous generation + 1, 1 for the first) ASSIGNED to the node and becomes
- * SCHEDULED; the previous allocation joins the task's history. The result is OK, its
+ * A placed task gets a new allocation {@code <task id>.<generation>} (above every earlier
+ * generation, 1 for the first) ASSIGNED to the node and becomes SCHEDULED; the previous
+ * allocation joins the task's history, and a break-before-make migration ends. A migration's
+ * new instance is placed beside the old one instead: the old one moves to
+ * {@code migration.old} and runs on, and the task stays as it is. The result is OK, its
  * message counting what was placed and naming why each skipped placement was skipped,
  * and {@code rejected} listing them; the next scheduling pass retries those tasks.
  *
  * <p>A wait reason (a task the scheduler could place nowhere) becomes the
  * task's message, if the task is still PENDING at the version decided on and
  * the message differs; a changed reason is also an event ({@code task.waiting}).
+ * For a migration's new instance it becomes the migration's {@code blocked}.
  */
 final class PlaceTasksApplier implements CommandApplier<PlaceTasks> {
 
@@ -103,15 +108,21 @@ final class PlaceTasksApplier implements CommandApplier<PlaceTasks> {
   private static boolean recordWait(WorkingSet ws, WaitReason w) {
     long seq = Keys.seqOfTaskId(w.getTaskId());
     TaskRecord task = ws.task(seq);
-    if (task == null || task.getStatus() != TaskStatus.PENDING || task.getVersion() != w.getExpectedVersion()
-        || task.getMessage().equals(w.getReason())) {
+    if (task == null || task.getVersion() != w.getExpectedVersion()) {
       return false;
     }
-    TaskRecord waiting = task.toBuilder()
-        .setMessage(w.getReason())
-        .setUpdatedAtMs(ws.timeMs())
-        .setVersion(ws.index())
-        .build();
+    boolean newInstance = Migrations.needsNewInstance(task);
+    String recorded = newInstance ? task.getMigration().getBlocked() : task.getMessage();
+    if ((task.getStatus() != TaskStatus.PENDING && !newInstance) || recorded.equals(w.getReason())) {
+      return false;
+    }
+    TaskRecord.Builder b = task.toBuilder().setUpdatedAtMs(ws.timeMs()).setVersion(ws.index());
+    if (newInstance) {
+      b.setMigration(task.getMigration().toBuilder().setBlocked(w.getReason()));
+    } else {
+      b.setMessage(w.getReason());
+    }
+    TaskRecord waiting = b.build();
     ws.putTask(seq, waiting);
     ws.emit(Events.of(waiting, "task.waiting", w.getReason()));
     return true;
@@ -124,7 +135,8 @@ final class PlaceTasksApplier implements CommandApplier<PlaceTasks> {
     if (task == null) {
       return Optional.of("not found");
     }
-    if (task.getStatus() != TaskStatus.PENDING) {
+    boolean newInstance = Migrations.needsNewInstance(task);
+    if (task.getStatus() != TaskStatus.PENDING && !newInstance) {
       return Optional.of("is " + task.getStatus() + ", not PENDING");
     }
     if (task.getVersion() != p.getExpectedVersion()) {
@@ -134,7 +146,7 @@ final class PlaceTasksApplier implements CommandApplier<PlaceTasks> {
     if (previous != p.getPreviousGeneration()) {
       return Optional.of("generation changed (expected " + p.getPreviousGeneration() + ", is " + previous + ")");
     }
-    if (task.hasAllocation() && !TaskStates.isEnded(task.getAllocation().getStatus())) {
+    if (!newInstance && task.hasAllocation() && !TaskStates.isEnded(task.getAllocation().getStatus())) {
       return Optional.of("previous allocation " + task.getAllocation().getId() + " is "
           + Events.allocationState(task.getAllocation().getStatus()) + ", not ended");
     }
@@ -148,11 +160,14 @@ final class PlaceTasksApplier implements CommandApplier<PlaceTasks> {
     if (!NodeStates.isEligible(node)) {
       return Optional.of("node " + p.getNode() + " is cordoned");
     }
+    if (task.hasMigration() && task.getMigration().getFromNode().equals(node.getId())) {
+      return Optional.of("node " + p.getNode() + " is the one the task migrates off");
+    }
     Optional<String> shortOf = shortOf(node, ws.used(node.getId()), TaskStates.demand(task.getSpec()));
     if (shortOf.isPresent()) {
       return shortOf;
     }
-    long generation = previous + 1;
+    long generation = Migrations.nextGeneration(task);
     AllocationRecord allocation = AllocationRecord.newBuilder()
         .setId(task.getId() + "." + generation)
         .setGeneration(generation)
@@ -160,17 +175,37 @@ final class PlaceTasksApplier implements CommandApplier<PlaceTasks> {
         .setStatus(AllocationStatus.ASSIGNED)
         .setPlacedAtMs(ws.timeMs())
         .build();
-    TaskRecord scheduled = TaskStates.withAllocation(task, allocation)
-        .setNode(node.getId())
-        .setStatus(TaskStatus.SCHEDULED)
-        .setMessage("placed on " + node.getId())
-        .setUpdatedAtMs(ws.timeMs())
-        .setVersion(ws.index())
-        .build();
+    TaskRecord scheduled;
+    if (newInstance) {
+      scheduled = task.toBuilder()
+          .setAllocation(allocation)
+          .setMigration(task.getMigration().toBuilder().setOld(task.getAllocation()).clearBlocked())
+          .setNode(node.getId())
+          .setMessage("migrating off " + task.getMigration().getFromNode() + ": new instance placed on "
+              + node.getId() + "; the old one runs until it is ready")
+          .setUpdatedAtMs(ws.timeMs())
+          .setVersion(ws.index())
+          .build();
+    } else {
+      scheduled = TaskStates.withAllocation(task, allocation)
+          .clearMigration()
+          .setNode(node.getId())
+          .setStatus(TaskStatus.SCHEDULED)
+          .setMessage("placed on " + node.getId())
+          .setUpdatedAtMs(ws.timeMs())
+          .setVersion(ws.index())
+          .build();
+    }
     ws.putTask(seq, scheduled);
     ws.emit(Events.of(scheduled, Events.allocation(AllocationStatus.ASSIGNED),
         "generation " + generation + " assigned to " + node.getId()));
-    ws.emit(Events.of(scheduled, Events.task(TaskStatus.SCHEDULED), scheduled.getMessage()));
+    if (scheduled.getStatus() != task.getStatus()) {
+      ws.emit(Events.of(scheduled, Events.task(TaskStatus.SCHEDULED), scheduled.getMessage()));
+    }
+    if (task.hasMigration() && !newInstance) {
+      ws.emit(Events.of(scheduled, Events.TASK_MIGRATED, "moved off " + task.getMigration().getFromNode()
+          + " to " + node.getId() + " (" + task.getMigration().getReason() + ")"));
+    }
     return Optional.empty();
   }
 

@@ -33,6 +33,20 @@ import org.openautoglm.oag.state.v1.TaskStatus;
  *                 rescheduled fewer than K times (the failover settings); then FAILED (reason)
  * </pre>
  *
+ * During a migration (see {@link Migrations}):
+ *
+ * <ul>
+ *   <li>an allocation a migration stopped (KILLED or ALLOC_LOST) leaves the task PENDING, to
+ *       be placed anywhere but the node it left, whatever its desire;
+ *   <li>while a make-before-break migration's old allocation runs, the task keeps its status
+ *       whatever its new one reports; once the new one is RUNNING and ready, the migration
+ *       hands over ({@code handed_over_at_ms}: the old one is told to stop). The old
+ *       allocation's own reports update {@code migration.old}; once it has ended it joins the
+ *       history and the migration is over ({@code task.migrated});
+ *   <li>a new instance that ends before the handover gives the migration up: the old
+ *       allocation is the current one again ({@code task.migration_failed}).
+ * </ul>
+ *
  * A finished task gets {@code finished_at_ms}. A report that matches what is
  * stored changes nothing: no version bump, no event. The result is OK, its
  * message counting what was applied and naming why each skip was skipped.
@@ -92,9 +106,9 @@ final class ReportAllocationsApplier implements CommandApplier<ReportAllocations
     return Results.ok(message);
   }
 
-  private enum Kind { APPLIED, UNCHANGED, SKIPPED }
+  enum Kind { APPLIED, UNCHANGED, SKIPPED }
 
-  private record Outcome(Kind kind, String why) {
+  record Outcome(Kind kind, String why) {
     static final Outcome APPLIED = new Outcome(Kind.APPLIED, "");
     static final Outcome UNCHANGED = new Outcome(Kind.UNCHANGED, "");
 
@@ -103,7 +117,7 @@ final class ReportAllocationsApplier implements CommandApplier<ReportAllocations
     }
   }
 
-  private static Outcome applyOne(WorkingSet ws, String node, AllocationReport report) {
+  static Outcome applyOne(WorkingSet ws, String node, AllocationReport report) {
     long seq = Keys.seqOfTaskId(report.getTaskId());
     TaskRecord task = ws.task(seq);
     if (task == null) {
@@ -114,6 +128,10 @@ final class ReportAllocationsApplier implements CommandApplier<ReportAllocations
     }
     if (!task.hasAllocation()) {
       return Outcome.skipped("has no allocation");
+    }
+    if (task.hasMigration() && task.getMigration().hasOld()
+        && task.getMigration().getOld().getId().equals(report.getAllocationId())) {
+      return applyToOld(ws, seq, task, node, report);
     }
     AllocationRecord current = task.getAllocation();
     if (!current.getId().equals(report.getAllocationId()) || current.getGeneration() != report.getGeneration()) {
@@ -152,6 +170,9 @@ final class ReportAllocationsApplier implements CommandApplier<ReportAllocations
         .setReschedules(reschedules)
         .setUpdatedAtMs(ws.timeMs())
         .setVersion(ws.index());
+    String migrationEvent = task.hasMigration() ? migrate(task, allocation, next, ws.timeMs()) : null;
+    status = next.getStatus();
+    message = next.getMessage();
     if (status == TaskStatus.PENDING) {
       next.setNode("");
     }
@@ -159,12 +180,117 @@ final class ReportAllocationsApplier implements CommandApplier<ReportAllocations
       next.setFinishedAtMs(ws.timeMs());
     }
     TaskRecord updated = next.build();
+    if (updated.toBuilder().setVersion(task.getVersion()).setUpdatedAtMs(task.getUpdatedAtMs()).build().equals(task)) {
+      return Outcome.UNCHANGED;
+    }
     ws.putTask(seq, updated);
     if (allocation.getStatus() != current.getStatus() || allocation.getRestarts() != current.getRestarts()) {
-      ws.emit(Events.of(updated, Events.allocation(allocation.getStatus()), allocationMessage(allocation)));
+      ws.emit(Events.of(updated, Events.allocation(allocation.getStatus()), allocationMessage(allocation))
+          .setNode(allocation.getNode()).setAllocationId(allocation.getId()));
     }
     if (status != task.getStatus()) {
       ws.emit(Events.of(updated, Events.task(status), message));
+    }
+    if (migrationEvent != null) {
+      ws.emit(Events.of(updated, migrationEvent, message));
+    }
+    return Outcome.APPLIED;
+  }
+
+  /**
+   * Adjusts {@code next} (the task after its current allocation became {@code allocation})
+   * for the task's migration; the event type to emit, or null.
+   */
+  private static String migrate(TaskRecord task, AllocationRecord allocation, TaskRecord.Builder next, long nowMs) {
+    var m = task.getMigration();
+    boolean ended = TaskStates.isEnded(allocation.getStatus());
+    if (m.hasOld() && m.getHandedOverAtMs() == 0) {
+      if (ended) {
+        // The new instance did not make it: the old one, still running, is the task again.
+        TaskRecord.Builder history = TaskStates.withAllocation(task.toBuilder().setAllocation(allocation).build(),
+            m.getOld());
+        next.setAllocation(m.getOld())
+            .clearPreviousAllocations()
+            .addAllPreviousAllocations(history.getPreviousAllocationsList())
+            .setPreviousAllocationsDropped(history.getPreviousAllocationsDropped())
+            .clearMigration()
+            .setNode(m.getOld().getNode())
+            .setStatus(task.getStatus())
+            .setMessage("migration off " + m.getFromNode() + " given up: the new instance on "
+                + allocation.getNode() + " ended " + Events.allocationState(allocation.getStatus())
+                + (allocation.getReason().isEmpty() ? "" : " (" + allocation.getReason() + ")"));
+        return Events.TASK_MIGRATION_FAILED;
+      }
+      next.setStatus(task.getStatus());
+      if (allocation.getStatus() == AllocationStatus.ALLOC_RUNNING && allocation.getReady()) {
+        next.setMigration(m.toBuilder().setHandedOverAtMs(nowMs))
+            .setStatus(TaskStatus.RUNNING)
+            .setMessage("migrating off " + m.getFromNode() + ": the new instance on " + allocation.getNode()
+                + " is ready; stopping the old one");
+        return Events.TASK_HANDOVER;
+      }
+      next.setMessage(task.getMessage());
+      return null;
+    }
+    if (m.hasOld()) {
+      return null;   // handed over: the task follows its new allocation; the old one is stopping
+    }
+    boolean stoppedByMigration = Migrations.desired(task, task.getAllocation()) == Desired.STOP
+        && (allocation.getStatus() == AllocationStatus.KILLED || allocation.getStatus() == AllocationStatus.ALLOC_LOST);
+    if (stoppedByMigration) {
+      next.setStatus(TaskStatus.PENDING)
+          .setNode("")
+          .clearFinishedAtMs()
+          .setMessage("migrating off " + m.getFromNode() + " (" + m.getReason() + "): stopped there; waiting for a node");
+      return null;
+    }
+    if (ended) {
+      next.clearMigration();   // it ended by itself: nothing left to move
+    }
+    return null;
+  }
+
+  /** A report on the old allocation of a make-before-break migration. */
+  private static Outcome applyToOld(WorkingSet ws, long seq, TaskRecord task, String node, AllocationReport report) {
+    var m = task.getMigration();
+    AllocationRecord old = m.getOld();
+    if (old.getGeneration() != report.getGeneration() || !old.getNode().equals(node)) {
+      return Outcome.skipped("stale: allocation " + report.getAllocationId() + " generation "
+          + report.getGeneration() + " on " + node);
+    }
+    if (TaskStates.isEnded(old.getStatus())) {
+      return Outcome.skipped("allocation " + old.getId() + " has already ended "
+          + Events.allocationState(old.getStatus()));
+    }
+    AllocationRecord after = allocationAfter(old, report, ws.timeMs());
+    if (after.equals(old)) {
+      return Outcome.UNCHANGED;
+    }
+    TaskRecord.Builder next = task.toBuilder().setUpdatedAtMs(ws.timeMs()).setVersion(ws.index());
+    String event = null;
+    if (TaskStates.isEnded(after.getStatus())) {
+      // The migration is over: the old allocation joins the history, before the new one.
+      TaskRecord moved = TaskStates.withAllocation(task.toBuilder().setAllocation(after).build(), task.getAllocation())
+          .clearMigration()
+          .build();
+      next.clearMigration()
+          .clearPreviousAllocations()
+          .addAllPreviousAllocations(moved.getPreviousAllocationsList())
+          .setPreviousAllocationsDropped(moved.getPreviousAllocationsDropped())
+          .setMessage("moved off " + m.getFromNode() + " to " + task.getAllocation().getNode()
+              + " (" + m.getReason() + ")");
+      event = Events.TASK_MIGRATED;
+    } else {
+      next.setMigration(m.toBuilder().setOld(after));
+    }
+    TaskRecord updated = next.build();
+    ws.putTask(seq, updated);
+    if (after.getStatus() != old.getStatus()) {
+      ws.emit(Events.of(updated, Events.allocation(after.getStatus()), allocationMessage(after))
+          .setAllocationId(after.getId()).setNode(after.getNode()));
+    }
+    if (event != null) {
+      ws.emit(Events.of(updated, event, updated.getMessage()));
     }
     return Outcome.APPLIED;
   }
@@ -176,7 +302,8 @@ final class ReportAllocationsApplier implements CommandApplier<ReportAllocations
         .setExited(r.getExited())
         .setExitCode(r.getExitCode())
         .setRestarts(r.getRestarts())
-        .setReason(r.getReason());
+        .setReason(r.getReason())
+        .setReady(r.getStatus() == AllocationStatus.ALLOC_RUNNING && r.getReady());
     if (r.getStatus() == AllocationStatus.ALLOC_RUNNING && current.getStartedAtMs() == 0) {
       next.setStartedAtMs(nowMs);
     }

@@ -267,8 +267,8 @@ public final class StateStore implements AutoCloseable {
   }
 
   /**
-   * The node's desired set: the tasks whose current allocation is on {@code node} and has not
-   * ended (ASSIGNED, ALLOC_RUNNING, BACKOFF, ALLOC_PAUSED), in creation order.
+   * The node's desired set: the tasks with a live allocation on {@code node} (the current one
+   * or a migration's old one: ASSIGNED, ALLOC_RUNNING, BACKOFF, ALLOC_PAUSED), in creation order.
    *
    * @throws CoordinatorException.Overloaded the store was closed: retry
    */
@@ -282,7 +282,10 @@ public final class StateStore implements AutoCloseable {
     }
   }
 
-  /** Up to {@code limit} PENDING tasks in placement order: higher priority first, then first come. */
+  /**
+   * Up to {@code limit} tasks waiting for a node (PENDING, or a migration's new instance) in
+   * placement order: higher priority first, then first come.
+   */
   public List<TaskRecord> pendingTasks(int limit) {
     return pendingTasks(null, limit);
   }

@@ -6,6 +6,7 @@ import java.util.TreeMap;
 import org.openautoglm.oag.coordinator.state.CommandValidator.Violation;
 import org.openautoglm.oag.state.v1.Fencing;
 import org.openautoglm.oag.state.v1.PlacementStrategy;
+import org.openautoglm.oag.state.v1.ReadinessRecord;
 import org.openautoglm.oag.state.v1.Restart;
 import org.openautoglm.oag.state.v1.TaskSpecRecord;
 import org.openautoglm.oag.state.v1.ThresholdAction;
@@ -75,7 +76,36 @@ final class TaskSpecRules {
     if (bad.isEmpty() && spec.getPlacement() == PlacementStrategy.UNRECOGNIZED) {
       bad = Violation.of("spec.placement", "unknown placement strategy " + spec.getPlacementValue());
     }
+    if (bad.isEmpty() && spec.hasReadiness()) {
+      bad = checkReadiness(spec.getReadiness());
+    }
     return bad;
+  }
+
+  static final long MAX_READINESS_MS = 600_000;
+
+  /** A TCP port or a command, not both; period and timeout within ten minutes. */
+  private static Optional<Violation> checkReadiness(ReadinessRecord r) {
+    boolean port = r.getTcpPort() != 0;
+    boolean command = r.getCommandCount() > 0;
+    if (port == command) {
+      return Violation.of("spec.readiness", "needs exactly one of tcp_port and command");
+    }
+    if (port && (r.getTcpPort() < 1 || r.getTcpPort() > 65_535)) {
+      return outOfRange("spec.readiness.tcp_port", r.getTcpPort(), 1, 65_535);
+    }
+    if (command && (r.getCommand(0).isEmpty() || r.getCommandCount() > MAX_ARGS
+        || r.getCommandList().stream().anyMatch(a -> a.length() > MAX_COMMAND_CHARS || a.indexOf('\0') >= 0))) {
+      return Violation.of("spec.readiness.command", "a program then at most " + (MAX_ARGS - 1)
+          + " arguments, each at most " + MAX_COMMAND_CHARS + " chars without NUL");
+    }
+    if (r.getPeriodMs() < 0 || r.getPeriodMs() > MAX_READINESS_MS) {
+      return outOfRange("spec.readiness.period_ms", r.getPeriodMs(), 0, MAX_READINESS_MS);
+    }
+    if (r.getTimeoutMs() < 0 || r.getTimeoutMs() > MAX_READINESS_MS) {
+      return outOfRange("spec.readiness.timeout_ms", r.getTimeoutMs(), 0, MAX_READINESS_MS);
+    }
+    return Optional.empty();
   }
 
   static final int MAX_CONSTRAINTS = 32;

@@ -49,24 +49,43 @@ final class TaskViews {
 
   /** What a task's live allocation takes from its node. */
   record Load(String node, NodeUsage usage) {
-    /** The load of {@code task}, or null when it has no live allocation (or is null). */
+    /** The load of {@code task}'s current allocation, or null when it is not live (or the task is null). */
     static Load of(TaskRecord task) {
       if (task == null || !TaskStates.hasLiveAllocation(task)) {
         return null;
       }
       return new Load(task.getAllocation().getNode(), TaskStates.demand(task.getSpec()));
     }
-  }
 
-  /** What the filters, the purge, the queue and the node accounting read; the record is in RocksDB. */
-  record Entry(TaskStatus status, String node, String name, long finishedAtMs, Load load, int priority) {
-    static Entry of(TaskRecord task) {
-      return new Entry(task.getStatus(), task.getNode(), task.getSpec().getName(), task.getFinishedAtMs(),
-          Load.of(task), task.getSpec().getPriority());
+    /** The load of the old allocation of {@code task}'s make-before-break migration, or null. */
+    static Load ofOld(TaskRecord task) {
+      if (task == null || !task.hasMigration() || !task.getMigration().hasOld()
+          || !TaskStates.isLive(task.getMigration().getOld().getStatus())) {
+        return null;
+      }
+      return new Load(task.getMigration().getOld().getNode(), TaskStates.demand(task.getSpec()));
     }
   }
 
-  /** A PENDING task's place in the wait queue: higher priority first, then first come. */
+  /**
+   * What the filters, the purge, the queue and the node accounting read; the record is in
+   * RocksDB. {@code queued}: the task waits for a node (PENDING, or a migration's new instance).
+   */
+  record Entry(TaskStatus status, String node, String name, long finishedAtMs, Load load, Load oldLoad,
+      int priority, boolean queued) {
+    static Entry of(TaskRecord task) {
+      return new Entry(task.getStatus(), task.getNode(), task.getSpec().getName(), task.getFinishedAtMs(),
+          Load.of(task), Load.ofOld(task), task.getSpec().getPriority(),
+          task.getStatus() == TaskStatus.PENDING || Migrations.needsNewInstance(task));
+    }
+
+    /** The node of the migration's old allocation, or empty. */
+    String oldNode() {
+      return oldLoad == null ? "" : oldLoad.node();
+    }
+  }
+
+  /** A waiting task's place in the wait queue: higher priority first, then first come. */
   record Queued(int priority, long seq) implements Comparable<Queued> {
     @Override
     public int compareTo(Queued o) {
@@ -132,7 +151,7 @@ final class TaskViews {
     return byStatus.get(status);
   }
 
-  /** The PENDING tasks in placement order: higher priority first, then first come. */
+  /** The tasks waiting for a node, in placement order: higher priority first, then first come. */
   NavigableSet<Queued> queue() {
     return queue;
   }
@@ -157,14 +176,18 @@ final class TaskViews {
     Entry old = bySeq.get(seq);
     Entry now = Entry.of(task);
     byStatus.get(task.getStatus()).add(seq);
-    if (task.getStatus() == TaskStatus.PENDING) {
+    if (now.queued()) {
       queue.add(new Queued(now.priority(), seq));
     }
     if (!task.getNode().isEmpty()) {
       byNode.computeIfAbsent(task.getNode(), n -> new ConcurrentSkipListSet<>()).add(seq);
     }
+    if (!now.oldNode().isEmpty()) {
+      byNode.computeIfAbsent(now.oldNode(), n -> new ConcurrentSkipListSet<>()).add(seq);
+    }
     bySeq.put(seq, now);
     account(old == null ? null : old.load(), now.load());
+    account(old == null ? null : old.oldLoad(), now.oldLoad());
     if (old == null) {
       count.incrementAndGet();
     } else {
@@ -181,6 +204,7 @@ final class TaskViews {
     Entry old = bySeq.remove(seq);
     if (old != null) {
       account(old.load(), null);
+      account(old.oldLoad(), null);
       count.decrementAndGet();
       unindex(seq, old, null);
       forgetFinished(seq, old);
@@ -210,16 +234,16 @@ final class TaskViews {
     if (now == null || now.status() != old.status()) {
       byStatus.get(old.status()).remove(seq);
     }
-    if (old.status() == TaskStatus.PENDING
-        && (now == null || now.status() != TaskStatus.PENDING || now.priority() != old.priority())) {
+    if (old.queued() && (now == null || !now.queued() || now.priority() != old.priority())) {
       queue.remove(new Queued(old.priority(), seq));
     }
-    String oldNode = old.node();
-    if (!oldNode.isEmpty() && (now == null || !now.node().equals(oldNode))) {
-      byNode.computeIfPresent(oldNode, (n, seqs) -> {
-        seqs.remove(seq);
-        return seqs.isEmpty() ? null : seqs;
-      });
+    for (String node : new String[] {old.node(), old.oldNode()}) {
+      if (!node.isEmpty() && (now == null || (!now.node().equals(node) && !now.oldNode().equals(node)))) {
+        byNode.computeIfPresent(node, (n, seqs) -> {
+          seqs.remove(seq);
+          return seqs.isEmpty() ? null : seqs;
+        });
+      }
     }
   }
 }

@@ -153,20 +153,25 @@ final class WorkingSet {
   private void noteTaskChange(TaskViews.Entry before, TaskViews.Entry after) {
     TaskViews.Load was = before == null ? null : before.load();
     TaskViews.Load is = after == null ? null : after.load();
-    if (was != null) {
-      usageChanges.merge(was.node(), NodeUsage.NONE.minus(was.usage()), NodeUsage::plus);
+    for (TaskViews.Load gone : new TaskViews.Load[] {was, before == null ? null : before.oldLoad()}) {
+      if (gone != null) {
+        usageChanges.merge(gone.node(), NodeUsage.NONE.minus(gone.usage()), NodeUsage::plus);
+      }
     }
-    if (is != null) {
-      usageChanges.merge(is.node(), is.usage(), NodeUsage::plus);
+    for (TaskViews.Load taken : new TaskViews.Load[] {is, after == null ? null : after.oldLoad()}) {
+      if (taken != null) {
+        usageChanges.merge(taken.node(), taken.usage(), NodeUsage::plus);
+      }
     }
     if (after == null && was == null) {
       return;  // a purged finished task: no node's desired set had it
     }
     touchNodesOf(before);
     touchNodesOf(after);
-    boolean becamePending = after != null && after.status() == TaskStatus.PENDING
-        && (before == null || before.status() != TaskStatus.PENDING);
-    if (becamePending || (was != null && is == null)) {
+    boolean becameQueued = after != null && after.queued() && (before == null || !before.queued());
+    boolean freed = (was != null && is == null) || (before != null && before.oldLoad() != null
+        && (after == null || after.oldLoad() == null));
+    if (becameQueued || freed) {
       placementMayHelp = true;
     }
   }
@@ -180,6 +185,9 @@ final class WorkingSet {
     }
     if (task.load() != null) {
       touchedNodes.add(task.load().node());
+    }
+    if (!task.oldNode().isEmpty()) {
+      touchedNodes.add(task.oldNode());
     }
   }
 

@@ -9,6 +9,9 @@ import org.openautoglm.oag.agent.v1.DesiredSet;
 import org.openautoglm.oag.agent.v1.DesiredState;
 import org.openautoglm.oag.agent.v1.Restart;
 import org.openautoglm.oag.state.v1.AllocationRecord;
+import org.openautoglm.oag.state.v1.AllocationStatus;
+import org.openautoglm.oag.state.v1.MigrationRecord;
+import org.openautoglm.oag.state.v1.ReadinessRecord;
 import org.openautoglm.oag.state.v1.Desired;
 import org.openautoglm.oag.state.v1.Fencing;
 import org.openautoglm.oag.state.v1.TaskRecord;
@@ -30,10 +33,11 @@ class DesiredSetsTest {
             .setFencing(Fencing.AVAILABLE)
             .setStopGraceMs(2500)
             .setThresholds(ThresholdRecord.newBuilder().setMaxMemoryMib(100).setAction(ThresholdAction.KILL_PROCESS)))
-        .setAllocation(AllocationRecord.newBuilder().setId("T00000000000000000042.3").setGeneration(3).setNode("a"))
+        .setAllocation(AllocationRecord.newBuilder().setId("T00000000000000000042.3").setGeneration(3).setNode("a")
+            .setStatus(AllocationStatus.ALLOC_RUNNING))
         .build();
 
-    DesiredSet set = DesiredSets.of(99, List.of(task));
+    DesiredSet set = DesiredSets.of(99, "a", List.of(task));
 
     assertThat(set.getVersion()).isEqualTo(99);
     DesiredAllocation a = set.getAllocations(0);
@@ -56,7 +60,46 @@ class DesiredSetsTest {
         .setAllocation(AllocationRecord.newBuilder().setId("T1.1").setGeneration(1))
         .build();
 
-    assertThat(DesiredSets.allocation(task).getExclusive()).isTrue();
-    assertThat(DesiredSets.allocation(task).getDesired()).isEqualTo(DesiredState.RUN);
+    assertThat(DesiredSets.allocation(task, task.getAllocation()).getExclusive()).isTrue();
+    assertThat(DesiredSets.allocation(task, task.getAllocation()).getDesired()).isEqualTo(DesiredState.RUN);
+  }
+
+  @Test
+  void aMakeBeforeBreakMigrationRunsBothInstancesUntilTheHandoverThenStopsTheOldOne() {
+    AllocationRecord old = AllocationRecord.newBuilder().setId("T1.1").setGeneration(1).setNode("a")
+        .setStatus(AllocationStatus.ALLOC_RUNNING).build();
+    TaskRecord task = TaskRecord.newBuilder().setId("T1").setDesired(Desired.RUN)
+        .setSpec(TaskSpecRecord.newBuilder().setCommand("serve").setFencing(Fencing.AVAILABLE)
+            .setReadiness(ReadinessRecord.newBuilder().setTcpPort(8080)))
+        .setAllocation(AllocationRecord.newBuilder().setId("T1.2").setGeneration(2).setNode("b")
+            .setStatus(AllocationStatus.ASSIGNED))
+        .setMigration(MigrationRecord.newBuilder().setFromNode("a").setMakeBeforeBreak(true).setOld(old))
+        .build();
+
+    assertThat(DesiredSets.of(1, "a", List.of(task)).getAllocationsList()).singleElement().satisfies(d -> {
+      assertThat(d.getAllocationId()).isEqualTo("T1.1");
+      assertThat(d.getDesired()).isEqualTo(DesiredState.RUN);
+    });
+    assertThat(DesiredSets.of(1, "b", List.of(task)).getAllocationsList()).singleElement().satisfies(d -> {
+      assertThat(d.getAllocationId()).isEqualTo("T1.2");
+      assertThat(d.getDesired()).isEqualTo(DesiredState.RUN);
+      assertThat(d.getReadiness().getTcpPort()).isEqualTo(8080);
+    });
+
+    TaskRecord handedOver = task.toBuilder().setMigration(task.getMigration().toBuilder().setHandedOverAtMs(5)).build();
+    assertThat(DesiredSets.of(1, "a", List.of(handedOver)).getAllocations(0).getDesired()).isEqualTo(DesiredState.STOP);
+    assertThat(DesiredSets.of(1, "b", List.of(handedOver)).getAllocations(0).getDesired()).isEqualTo(DesiredState.RUN);
+  }
+
+  @Test
+  void aBreakBeforeMakeMigrationStopsTheInstanceOnTheNodeItLeaves() {
+    TaskRecord task = TaskRecord.newBuilder().setId("T1").setDesired(Desired.RUN)
+        .setSpec(TaskSpecRecord.newBuilder().setCommand("train"))
+        .setAllocation(AllocationRecord.newBuilder().setId("T1.1").setGeneration(1).setNode("a")
+            .setStatus(AllocationStatus.ALLOC_RUNNING))
+        .setMigration(MigrationRecord.newBuilder().setFromNode("a"))
+        .build();
+
+    assertThat(DesiredSets.of(1, "a", List.of(task)).getAllocations(0).getDesired()).isEqualTo(DesiredState.STOP);
   }
 }

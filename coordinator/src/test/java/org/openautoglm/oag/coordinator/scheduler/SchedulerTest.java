@@ -117,7 +117,7 @@ class SchedulerTest {
     Plan plan = Scheduler.schedule(nodes, List.of(retried, onlyThere));
 
     assertThat(placed(plan)).containsExactly(Map.entry("t", "b"));
-    assertThat(plan.waiting().get("u")).contains("has not failed on").contains("a, b");
+    assertThat(plan.waiting().get("u")).contains("must avoid").contains("a, b");
   }
 
   @Test
