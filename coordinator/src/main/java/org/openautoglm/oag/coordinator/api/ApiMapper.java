@@ -3,14 +3,17 @@ package org.openautoglm.oag.coordinator.api;
 import org.openautoglm.oag.api.v1.Allocation;
 import org.openautoglm.oag.api.v1.AllocationState;
 import org.openautoglm.oag.api.v1.DesiredState;
+import org.openautoglm.oag.api.v1.DrainReport;
 import org.openautoglm.oag.api.v1.Event;
 import org.openautoglm.oag.api.v1.FailoverSettings;
 import org.openautoglm.oag.api.v1.FencingMode;
 import org.openautoglm.oag.api.v1.Gpu;
+import org.openautoglm.oag.api.v1.Migration;
 import org.openautoglm.oag.api.v1.Node;
 import org.openautoglm.oag.api.v1.NodeEligibility;
 import org.openautoglm.oag.api.v1.NodeState;
 import org.openautoglm.oag.api.v1.ProcessMetrics;
+import org.openautoglm.oag.api.v1.Readiness;
 import org.openautoglm.oag.api.v1.Resources;
 import org.openautoglm.oag.api.v1.RestartPolicy;
 import org.openautoglm.oag.api.v1.Task;
@@ -27,7 +30,9 @@ import org.openautoglm.oag.state.v1.Desired;
 import org.openautoglm.oag.state.v1.EventRecord;
 import org.openautoglm.oag.state.v1.FailoverSettingsRecord;
 import org.openautoglm.oag.state.v1.GpuRecord;
+import org.openautoglm.oag.state.v1.MigrationRecord;
 import org.openautoglm.oag.state.v1.NodeRecord;
+import org.openautoglm.oag.state.v1.ReadinessRecord;
 import org.openautoglm.oag.state.v1.Restart;
 import org.openautoglm.oag.state.v1.TaskRecord;
 import org.openautoglm.oag.state.v1.TaskSpecRecord;
@@ -63,7 +68,17 @@ final class ApiMapper {
         .setStopGraceMs(spec.getStopGraceMs())
         .addAllConstraints(spec.getConstraintsList())
         // As with fencing, an unknown strategy passes through for the rules to name.
-        .setPlacementValue(spec.getPlacementValue());
+        .setPlacementValue(spec.getPlacementValue())
+        .setMovable(spec.getMovable());
+    if (spec.hasReadiness()) {
+      // Copied as given: TaskSpecRules checks the port, the command and the periods.
+      Readiness ready = spec.getReadiness();
+      record.setReadiness(ReadinessRecord.newBuilder()
+          .setTcpPort(ready.getTcpPort())
+          .addAllCommand(ready.getCommandList())
+          .setPeriodMs(ready.getPeriodMs())
+          .setTimeoutMs(ready.getTimeoutMs()));
+    }
     if (spec.hasThresholds()) {
       Thresholds t = spec.getThresholds();
       record.setThresholds(ThresholdRecord.newBuilder()
@@ -107,6 +122,9 @@ final class ApiMapper {
     for (AllocationRecord a : t.getPreviousAllocationsList()) {
       task.addPreviousAllocations(toApi(a, fleet));
     }
+    if (t.hasMigration()) {
+      task.setMigration(toApi(t.getMigration(), fleet));
+    }
     return task.setPreviousAllocationsDropped(t.getPreviousAllocationsDropped()).build();
   }
 
@@ -129,7 +147,16 @@ final class ApiMapper {
         })
         .setStopGraceMs(s.getStopGraceMs())
         .addAllConstraints(s.getConstraintsList())
-        .setPlacementValue(s.getPlacementValue());
+        .setPlacementValue(s.getPlacementValue())
+        .setMovable(s.getMovable());
+    if (s.hasReadiness()) {
+      ReadinessRecord r = s.getReadiness();
+      spec.setReadiness(Readiness.newBuilder()
+          .setTcpPort(r.getTcpPort())
+          .addAllCommand(r.getCommandList())
+          .setPeriodMs(r.getPeriodMs())
+          .setTimeoutMs(r.getTimeoutMs()));
+    }
     if (s.hasThresholds()) {
       ThresholdRecord t = s.getThresholds();
       spec.setThresholds(Thresholds.newBuilder()
@@ -142,7 +169,24 @@ final class ApiMapper {
     return spec.build();
   }
 
-  private static Allocation toApi(AllocationRecord a, FleetView fleet) {
+  /** A migration; its old instance (make-before-break) is mapped like any allocation. */
+  private static Migration toApi(MigrationRecord m, FleetView fleet) {
+    Migration.Builder migration = Migration.newBuilder()
+        .setFromNode(m.getFromNode())
+        .setReason(m.getReason())
+        .setStartedAtMs(m.getStartedAtMs())
+        .setMakeBeforeBreak(m.getMakeBeforeBreak())
+        .setToNode(m.getToNode())
+        .setHandedOverAtMs(m.getHandedOverAtMs())
+        .setForced(m.getForced())
+        .setBlocked(m.getBlocked());
+    if (m.hasOld()) {
+      migration.setOld(toApi(m.getOld(), fleet));
+    }
+    return migration.build();
+  }
+
+  static Allocation toApi(AllocationRecord a, FleetView fleet) {
     Allocation.Builder allocation = Allocation.newBuilder()
         .setId(a.getId())
         .setGeneration(a.getGeneration())
@@ -155,7 +199,8 @@ final class ApiMapper {
         .setPlacedAtMs(a.getPlacedAtMs())
         .setStartedAtMs(a.getStartedAtMs())
         .setEndedAtMs(a.getEndedAtMs())
-        .setReason(a.getReason());
+        .setReason(a.getReason())
+        .setReady(a.getReady());
     fleet.process(a.getId()).ifPresent(m -> allocation.setMetrics(ProcessMetrics.newBuilder()
         .setCpuPercent(m.getCpuPercent())
         .setRssMib(m.getRssMib())
@@ -200,12 +245,26 @@ final class ApiMapper {
         .setEligibility(NodeStates.isEligible(n) ? NodeEligibility.NODE_ELIGIBLE : NodeEligibility.NODE_CORDONED)
         .setDraining(n.hasDrain())
         .setDrainDeadlineMs(n.getDrain().getDeadlineMs());
+    if (n.hasLastDrain()) {
+      node.setLastDrain(toApi(n.getLastDrain()));
+    }
     for (GpuRecord g : n.getCapacity().getGpusList()) {
       node.addGpus(Gpu.newBuilder().setIndex(g.getIndex()).setModel(g.getModel()).setMemoryMib(g.getMemoryMib()));
     }
     fleet.host(n.getId()).ifPresent(h -> node.setCpuPercent(h.getCpuPercent())
         .setMemoryUsedMib(h.getMemoryUsedMib()));
     return node.build();
+  }
+
+  static DrainReport toApi(org.openautoglm.oag.state.v1.DrainReport r) {
+    return DrainReport.newBuilder()
+        .setStartedAtMs(r.getStartedAtMs())
+        .setEndedAtMs(r.getEndedAtMs())
+        .setDeadlineMs(r.getDeadlineMs())
+        .setOutcome(r.getOutcome())
+        .setMigrated(r.getMigrated())
+        .addAllStoppedAtDeadline(r.getStoppedAtDeadlineList())
+        .build();
   }
 
   /** The failover settings in force (defaults filled in) and the storm guard's state. */

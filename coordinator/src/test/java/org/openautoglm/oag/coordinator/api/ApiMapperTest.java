@@ -10,6 +10,7 @@ import org.openautoglm.oag.api.v1.AllocationState;
 import org.openautoglm.oag.api.v1.FencingMode;
 import org.openautoglm.oag.api.v1.Node;
 import org.openautoglm.oag.api.v1.NodeState;
+import org.openautoglm.oag.api.v1.Readiness;
 import org.openautoglm.oag.api.v1.Task;
 import org.openautoglm.oag.api.v1.TaskSpec;
 import org.openautoglm.oag.api.v1.Thresholds;
@@ -18,10 +19,14 @@ import org.openautoglm.oag.coordinator.state.NodeUsage;
 import org.openautoglm.oag.state.v1.AllocationRecord;
 import org.openautoglm.oag.state.v1.AllocationStatus;
 import org.openautoglm.oag.state.v1.CapacityRecord;
+import org.openautoglm.oag.state.v1.DrainRecord;
+import org.openautoglm.oag.state.v1.DrainReport;
 import org.openautoglm.oag.state.v1.Fencing;
 import org.openautoglm.oag.state.v1.GpuRecord;
+import org.openautoglm.oag.state.v1.MigrationRecord;
 import org.openautoglm.oag.state.v1.NodeRecord;
 import org.openautoglm.oag.state.v1.NodeStatus;
+import org.openautoglm.oag.state.v1.ReadinessRecord;
 import org.openautoglm.oag.state.v1.TaskRecord;
 import org.openautoglm.oag.state.v1.TaskSpecRecord;
 import org.openautoglm.oag.state.v1.ThresholdAction;
@@ -138,5 +143,80 @@ class ApiMapperTest {
     assertThat(unheard.getLastHeartbeatAgeMs()).isEqualTo(-1);
     assertThat(unheard.getConnected()).isFalse();
     assertThat(unheard.getCpuPercent()).isZero();
+  }
+
+  @Test
+  void readinessAndMovableGoBothWays() {
+    TaskSpec spec = apiSpec().toBuilder().setMovable(true)
+        .setReadiness(Readiness.newBuilder().addCommand("curl").addCommand("-f").addCommand("localhost:8080")
+            .setPeriodMs(500).setTimeoutMs(2_000))
+        .build();
+
+    TaskSpecRecord record = ApiMapper.toRecord(spec);
+    assertThat(record.getMovable()).isTrue();
+    assertThat(record.getReadiness()).isEqualTo(ReadinessRecord.newBuilder().addCommand("curl").addCommand("-f")
+        .addCommand("localhost:8080").setPeriodMs(500).setTimeoutMs(2_000).build());
+    Task task = ApiMapper.toApi(TaskRecord.newBuilder().setId("t1").setSpec(record).build(), FleetView.NONE);
+    assertThat(task.getSpec().getReadiness()).isEqualTo(spec.getReadiness());
+    assertThat(task.getSpec().getMovable()).isTrue();
+
+    assertThat(ApiMapper.toRecord(apiSpec()).hasReadiness()).isFalse();
+    assertThat(ApiMapper.toRecord(apiSpec().toBuilder().setReadiness(Readiness.newBuilder().setTcpPort(70_000))
+        .build()).getReadiness().getTcpPort()).as("a bad port reaches the rules, which name it").isEqualTo(70_000);
+  }
+
+  @Test
+  void aMigrationShowsItsOldInstanceLikeAnyAllocation() {
+    AllocationRecord old = AllocationRecord.newBuilder().setId("t1.2").setGeneration(2).setNode("n1")
+        .setStatus(AllocationStatus.ALLOC_RUNNING).setReady(true).build();
+    AllocationRecord next = AllocationRecord.newBuilder().setId("t1.3").setGeneration(3).setNode("n2")
+        .setStatus(AllocationStatus.ASSIGNED).build();
+    TaskRecord record = TaskRecord.newBuilder().setId("t1").setAllocation(next)
+        .setMigration(MigrationRecord.newBuilder().setFromNode("n1").setReason("drain").setStartedAtMs(100)
+            .setMakeBeforeBreak(true).setToNode("n2").setOld(old).setHandedOverAtMs(200).setForced(true)
+            .setBlocked("insufficient memory"))
+        .build();
+
+    Task task = ApiMapper.toApi(record, HEARD);
+    var m = task.getMigration();
+    assertThat(m.getFromNode()).isEqualTo("n1");
+    assertThat(m.getReason()).isEqualTo("drain");
+    assertThat(m.getStartedAtMs()).isEqualTo(100);
+    assertThat(m.getMakeBeforeBreak()).isTrue();
+    assertThat(m.getToNode()).isEqualTo("n2");
+    assertThat(m.getHandedOverAtMs()).isEqualTo(200);
+    assertThat(m.getForced()).isTrue();
+    assertThat(m.getBlocked()).isEqualTo("insufficient memory");
+    assertThat(m.getOld().getId()).isEqualTo("t1.2");
+    assertThat(m.getOld().getState()).isEqualTo(AllocationState.ALLOCATION_RUNNING);
+    assertThat(m.getOld().getReady()).isTrue();
+    assertThat(m.getOld().getMetrics().getRssMib()).as("from the leader's memory").isEqualTo(700);
+    assertThat(task.getAllocation().getReady()).isFalse();
+
+    assertThat(ApiMapper.toApi(record.toBuilder().clearMigration().build(), HEARD).hasMigration()).isFalse();
+    assertThat(ApiMapper.toApi(record.toBuilder().setMigration(record.getMigration().toBuilder().clearOld())
+        .build(), HEARD).getMigration().hasOld()).isFalse();
+  }
+
+  @Test
+  void aNodeShowsItsDrainAndHowTheLastOneEnded() {
+    NodeRecord record = NodeRecord.newBuilder().setId("n1").setStatus(NodeStatus.UP)
+        .setDrain(DrainRecord.newBuilder().setStartedAtMs(1_000).setDeadlineMs(61_000).setMigrated(2))
+        .setLastDrain(DrainReport.newBuilder().setStartedAtMs(10).setEndedAtMs(20).setDeadlineMs(15)
+            .setOutcome("deadline").setMigrated(3).addStoppedAtDeadline("t4"))
+        .build();
+
+    Node node = ApiMapper.toApi(record, NodeUsage.NONE, FleetView.NONE);
+    assertThat(node.getDraining()).isTrue();
+    assertThat(node.getDrainDeadlineMs()).isEqualTo(61_000);
+    assertThat(node.getLastDrain()).isEqualTo(org.openautoglm.oag.api.v1.DrainReport.newBuilder()
+        .setStartedAtMs(10).setEndedAtMs(20).setDeadlineMs(15).setOutcome("deadline").setMigrated(3)
+        .addStoppedAtDeadline("t4").build());
+
+    Node idle = ApiMapper.toApi(record.toBuilder().clearDrain().clearLastDrain().build(), NodeUsage.NONE,
+        FleetView.NONE);
+    assertThat(idle.getDraining()).isFalse();
+    assertThat(idle.getDrainDeadlineMs()).isZero();
+    assertThat(idle.hasLastDrain()).isFalse();
   }
 }
