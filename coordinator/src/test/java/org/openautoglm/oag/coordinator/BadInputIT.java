@@ -8,11 +8,16 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openautoglm.oag.api.v1.ClusterServiceGrpc;
 import org.openautoglm.oag.api.v1.CreateTaskRequest;
+import org.openautoglm.oag.api.v1.DrainNodeRequest;
+import org.openautoglm.oag.api.v1.DrainStatusRequest;
 import org.openautoglm.oag.api.v1.GetTaskRequest;
 import org.openautoglm.oag.api.v1.ReadConsistency;
 import org.openautoglm.oag.api.v1.Resources;
@@ -76,6 +81,16 @@ class BadInputIT {
     assertInvalid(() -> tasks.stop(TaskActionRequest.newBuilder().setTaskId("nope").build()), "task_id");
     assertInvalid(() -> tasks.get(GetTaskRequest.newBuilder().build()), "task_id");
     assertInvalid(() -> tasks.list(ListTasksRequest.newBuilder().setPageToken("zz").build()), "page_token");
+
+    var nodes = ClusterServiceGrpc.newBlockingStub(cluster.channel(leader)).withDeadlineAfter(10, TimeUnit.SECONDS);
+    assertInvalid(() -> nodes.drainNode(DrainNodeRequest.newBuilder().setDeadlineMs(60_000).build()), "node_id");
+    assertInvalid(() -> nodes.drainNode(DrainNodeRequest.newBuilder().setNodeId("n1").setDeadlineMs(-1).build()),
+        "deadline_ms");
+    assertInvalid(() -> nodes.drainNode(DrainNodeRequest.newBuilder().setNodeId("n1")
+        .setDeadlineMs(Duration.ofDays(7).toMillis() + 1).build()), "deadline_ms");
+    assertInvalid(() -> nodes.drainStatus(DrainStatusRequest.getDefaultInstance()), "node_id");
+    assertThat(refused(() -> nodes.drainStatus(DrainStatusRequest.newBuilder().setNodeId("n404").build()))
+        .getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
 
     assertThat(refused(() -> tasks.stop(TaskActionRequest.newBuilder().setTaskId("t999").build()))
         .getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);

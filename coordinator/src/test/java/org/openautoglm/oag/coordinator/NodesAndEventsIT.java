@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openautoglm.oag.api.v1.AllocationState;
 import org.openautoglm.oag.api.v1.ClusterServiceGrpc;
+import org.openautoglm.oag.api.v1.DrainStatusReply;
+import org.openautoglm.oag.api.v1.DrainStatusRequest;
 import org.openautoglm.oag.api.v1.Event;
 import org.openautoglm.oag.api.v1.EventsRequest;
 import org.openautoglm.oag.api.v1.FailoverSettings;
@@ -134,6 +136,23 @@ class NodesAndEventsIT {
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(e.getTrailers().get(ApiErrors.LEADER_ID)).isEqualTo(cluster.peers().get(leader).id());
     assertThat(e.getTrailers().get(ApiErrors.LEADER_ADDRESS)).isEqualTo(cluster.peers().get(leader).apiAddress());
+  }
+
+  @Test
+  void aNodeNotDrainingWaitsForNothingAndAnyMemberSaysSo() {
+    for (int member = 0; member < cluster.size(); member++) {
+      DrainStatusReply status = clusterStub(member).drainStatus(DrainStatusRequest.newBuilder().setNodeId("n1").build());
+
+      assertThat(status.getNodeId()).isEqualTo("n1");
+      assertThat(status.getDraining()).isFalse();
+      assertThat(status.getDeadlineMs()).isZero();
+      assertThat(status.getRemainingList()).as("its task is not waited for: nothing drains").isEmpty();
+      assertThat(status.hasLast()).isFalse();
+    }
+    int follower = follower();
+    StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+        () -> clusterStub(follower).drainStatus(DrainStatusRequest.newBuilder().setNodeId("n9").build()));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
   }
 
   @Test

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openautoglm.oag.api.v1.TaskServiceGrpc;
+import org.openautoglm.oag.coordinator.Clock;
 import org.openautoglm.oag.coordinator.CoordinatorConfig;
 import org.openautoglm.oag.coordinator.fleet.FleetController;
 import org.openautoglm.oag.coordinator.fleet.FleetView;
@@ -66,7 +67,7 @@ public final class ApiServer implements AutoCloseable {
     });
     Duration deadline = config.requestDeadline();
     CallMetrics metrics = new CallMetrics(meters);
-    this.cluster = new ClusterEndpoint(raft, proposer, deadline, peers, config.clusterId(), fanOut, fleet);
+    this.cluster = new ClusterEndpoint(raft, proposer, deadline, Clock.SYSTEM, peers, config.clusterId(), fanOut, fleet);
     this.server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.apiPort()))
         .maxInboundMessageSize(MAX_INBOUND_BYTES)
         .callExecutor(ApiServer::callExecutor)

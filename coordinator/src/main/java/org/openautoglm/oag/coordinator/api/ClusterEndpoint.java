@@ -15,6 +15,9 @@ import java.util.concurrent.TimeoutException;
 import org.openautoglm.oag.api.v1.ClusterServiceGrpc;
 import org.openautoglm.oag.api.v1.ClusterStatus;
 import org.openautoglm.oag.api.v1.ClusterStatusRequest;
+import org.openautoglm.oag.api.v1.DrainNodeRequest;
+import org.openautoglm.oag.api.v1.DrainStatusReply;
+import org.openautoglm.oag.api.v1.DrainStatusRequest;
 import org.openautoglm.oag.api.v1.Event;
 import org.openautoglm.oag.api.v1.EventsRequest;
 import org.openautoglm.oag.api.v1.FailoverSettings;
@@ -29,8 +32,10 @@ import org.openautoglm.oag.api.v1.TransferLeaderRequest;
 import org.openautoglm.oag.command.v1.Command;
 import org.openautoglm.oag.command.v1.CommandHeader;
 import org.openautoglm.oag.command.v1.CommandResult;
+import org.openautoglm.oag.command.v1.DrainNode;
 import org.openautoglm.oag.command.v1.SetFailoverSettings;
 import org.openautoglm.oag.command.v1.SetNodeEligibility;
+import org.openautoglm.oag.coordinator.Clock;
 import org.openautoglm.oag.coordinator.CoordinatorException;
 import org.openautoglm.oag.coordinator.PeerAddress;
 import org.openautoglm.oag.coordinator.fleet.FleetView;
@@ -41,20 +46,24 @@ import org.openautoglm.oag.coordinator.state.CommandValidator;
 import org.openautoglm.oag.coordinator.raft.RaftNode;
 import org.openautoglm.oag.peer.v1.NodeStatusReply;
 import org.openautoglm.oag.state.v1.NodeEligibility;
+import org.openautoglm.oag.state.v1.NodeRecord;
 
 /**
  * gRPC ClusterService: the member table (asking every peer for its role,
  * indexes and digest, in parallel, with a short deadline; an unreachable
  * member is shown as such), leadership transfer, the node list (leader only:
  * heartbeats live in the leader's memory; a follower answers not-leader with
- * the leader's address), cordoning and uncordoning a node (a replicated write) and the event log (any member: events are
- * replicated), streamed with flow control and, on request, followed.
+ * the leader's address), cordoning, uncordoning and draining a node (replicated writes), a
+ * drain's progress (any member: read from replicated state) and the event log (any member:
+ * events are replicated), streamed with flow control and, on request, followed.
  */
 final class ClusterEndpoint extends ClusterServiceGrpc.ClusterServiceImplBase implements AutoCloseable {
   private static final long PEER_TIMEOUT_MS = 1500;
   private static final long READ_TIMEOUT_MS = 5000;
   static final int DEFAULT_EVENTS = 1000;
   static final int MAX_EVENTS = 10_000;
+  /** The longest drain deadline a request may ask for. */
+  static final long MAX_DRAIN_DEADLINE_MS = Duration.ofDays(7).toMillis();
 
   private final RaftNode raft;
   private final PeerClient peers;
@@ -63,14 +72,19 @@ final class ClusterEndpoint extends ClusterServiceGrpc.ClusterServiceImplBase im
   private final FleetView fleet;
   private final Proposer proposer;
   private final Duration deadline;
+  private final Clock clock;
   private final EventStream.Followers followers = new EventStream.Followers();
 
-  /** @param executor runs peer calls, reads and event pumping, never on gRPC or Ratis threads */
-  ClusterEndpoint(RaftNode raft, Proposer proposer, Duration deadline, PeerClient peers, String clusterId,
-      Executor executor, FleetView fleet) {
+  /**
+   * @param executor runs peer calls, reads and event pumping, never on gRPC or Ratis threads
+   * @param clock the leader's wall clock, which turns a drain's relative deadline into replicated time
+   */
+  ClusterEndpoint(RaftNode raft, Proposer proposer, Duration deadline, Clock clock, PeerClient peers,
+      String clusterId, Executor executor, FleetView fleet) {
     this.raft = raft;
     this.proposer = proposer;
     this.deadline = deadline;
+    this.clock = clock;
     this.peers = peers;
     this.clusterId = clusterId;
     this.executor = executor;
@@ -122,6 +136,7 @@ final class ClusterEndpoint extends ClusterServiceGrpc.ClusterServiceImplBase im
           case OK -> ok.apply(r);
           case NOT_FOUND -> throw new CoordinatorException.NotFound(r.getMessage());
           case INVALID_ARGUMENT -> throw new CoordinatorException.InvalidArgument(r.getField(), r.getMessage());
+          case FAILED_PRECONDITION -> throw new CoordinatorException.FailedPrecondition(r.getMessage());
           default -> throw new CoordinatorException.Indeterminate("unexpected apply result " + r.getCode(), null);
         });
   }
@@ -158,9 +173,55 @@ final class ClusterEndpoint extends ClusterServiceGrpc.ClusterServiceImplBase im
     };
     Command command = command().setSetNodeEligibility(SetNodeEligibility.newBuilder()
         .setNodeId(request.getNodeId()).setEligibility(eligibility)).build();
-    CompletableFuture<NodeReply> reply = write(command, r -> NodeReply.newBuilder().setNode(
-        ApiMapper.toApi(r.getNode(), raft.store().used(r.getNode().getId()), fleet)).build());
-    TaskEndpoint.Replies.send(reply, out);
+    TaskEndpoint.Replies.send(write(command, r -> nodeReply(r, request.getNodeId())), out);
+  }
+
+  /** The node a write's result carries (else as now stored), mapped as ListNodes maps it. */
+  private NodeReply nodeReply(CommandResult r, String nodeId) {
+    var store = raft.store();
+    NodeRecord node = r.hasNode() ? r.getNode() : store.node(nodeId)
+        .orElseThrow(() -> new CoordinatorException.NotFound("node " + nodeId + " not found"));
+    return NodeReply.newBuilder().setNode(ApiMapper.toApi(node, store.used(node.getId()), fleet)).build();
+  }
+
+  /**
+   * Starts or cancels a drain. The relative deadline becomes replicated time here, on the
+   * leader, as the proposer stamps the header's time; a follower's proposer answers
+   * not-leader, which the client follows.
+   */
+  @Override
+  public void drainNode(DrainNodeRequest request, StreamObserver<NodeReply> out) {
+    if (request.getNodeId().isEmpty()) {
+      out.onError(ApiErrors.toStatus(new CoordinatorException.InvalidArgument("node_id", "required")));
+      return;
+    }
+    long relative = request.getDeadlineMs();
+    if (relative < 0 || relative > MAX_DRAIN_DEADLINE_MS) {
+      out.onError(ApiErrors.toStatus(new CoordinatorException.InvalidArgument("deadline_ms",
+          "must be between 0 (none) and " + MAX_DRAIN_DEADLINE_MS + " (7 days), not " + relative)));
+      return;
+    }
+    Command command = command().setDrainNode(DrainNode.newBuilder()
+        .setNodeId(request.getNodeId())
+        .setDeadlineMs(relative == 0 ? 0 : clock.millis() + relative)
+        .setCancel(request.getCancel())).build();
+    TaskEndpoint.Replies.send(write(command, r -> nodeReply(r, request.getNodeId())), out);
+  }
+
+  /** What the node's drain waits for, from any member once it has caught up with the leader. */
+  @Override
+  public void drainStatus(DrainStatusRequest request, StreamObserver<DrainStatusReply> out) {
+    String nodeId = request.getNodeId();
+    if (nodeId.isEmpty()) {
+      out.onError(ApiErrors.toStatus(new CoordinatorException.InvalidArgument("node_id", "required")));
+      return;
+    }
+    TaskEndpoint.Replies.send(afterReadBarrier(() -> {
+      var store = raft.store();
+      NodeRecord node = store.node(nodeId)
+          .orElseThrow(() -> new CoordinatorException.NotFound("node " + nodeId + " not found"));
+      return DrainProgress.of(node, node.hasDrain() ? store.tasksOnNode(nodeId) : List.of());
+    }), out);
   }
 
   @Override
