@@ -1,11 +1,13 @@
 package org.openautoglm.oag.client;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.openautoglm.oag.api.v1.ClusterStatus;
+import org.openautoglm.oag.api.v1.DrainStatusReply;
 import org.openautoglm.oag.api.v1.Event;
 import org.openautoglm.oag.api.v1.FailoverSettings;
 import org.openautoglm.oag.api.v1.Node;
@@ -116,6 +118,27 @@ public interface CoordinatorClient extends AutoCloseable {
 
   /** Makes node {@code nodeId} eligible for new work again; see {@link #cordon}. */
   Node uncordon(String nodeId);
+
+  /**
+   * Drains node {@code nodeId}: cordons it and migrates its work off; what has not moved when
+   * {@code deadline} (from now; null or zero: none; at most 7 days) has passed is stopped
+   * there. Returns the node, draining. Like {@link #cordon}, retried like a read (the request
+   * carries no idempotency key). Throws {@link NotFoundException} for a node never registered
+   * and {@link InvalidArgumentException} naming {@code deadline_ms} for a deadline too long.
+   */
+  Node drain(String nodeId, Duration deadline);
+
+  /**
+   * Ends node {@code nodeId}'s drain: the node stays cordoned and migrations already begun go
+   * on; nothing more is moved. Retried like {@link #drain}.
+   */
+  Node cancelDrain(String nodeId);
+
+  /**
+   * What node {@code nodeId}'s drain still waits for (each live allocation there, and why),
+   * and how its last drain ended. Any member answers, once it has caught up with the leader.
+   */
+  DrainStatusReply drainStatus(String nodeId);
 
   /** The failure detection and fencing settings in force, and the storm guard's state. */
   FailoverSettings failoverSettings();

@@ -1,6 +1,7 @@
 package org.openautoglm.oag.client;
 
 import io.grpc.stub.AbstractStub;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +10,9 @@ import org.openautoglm.oag.api.v1.ClusterServiceGrpc;
 import org.openautoglm.oag.api.v1.ClusterStatus;
 import org.openautoglm.oag.api.v1.ClusterStatusRequest;
 import org.openautoglm.oag.api.v1.CreateTaskRequest;
+import org.openautoglm.oag.api.v1.DrainNodeRequest;
+import org.openautoglm.oag.api.v1.DrainStatusReply;
+import org.openautoglm.oag.api.v1.DrainStatusRequest;
 import org.openautoglm.oag.api.v1.Event;
 import org.openautoglm.oag.api.v1.GetTaskRequest;
 import org.openautoglm.oag.api.v1.ListNodesRequest;
@@ -145,15 +149,44 @@ final class GrpcCoordinatorClient implements CoordinatorClient {
   }
 
   private Node setEligibility(String nodeId, NodeEligibility eligibility) {
-    if (nodeId == null || nodeId.isBlank()) {
-      throw new IllegalArgumentException("node id must not be empty");
-    }
-    SetNodeEligibilityRequest req = SetNodeEligibilityRequest.newBuilder().setNodeId(nodeId)
+    SetNodeEligibilityRequest req = SetNodeEligibilityRequest.newBuilder().setNodeId(requireNodeId(nodeId))
         .setEligibility(eligibility).build();
     // Idempotent on the server (setting what is set changes nothing): retried like a read.
     return loop.run("SetNodeEligibility", null, (ch, deadline, tracer) ->
         prepare(ClusterServiceGrpc.newBlockingStub(ch), deadline, tracer)
             .setNodeEligibility(req).getNode());
+  }
+
+  @Override
+  public Node drain(String nodeId, Duration deadline) {
+    if (deadline != null && deadline.isNegative()) {
+      throw new IllegalArgumentException("drain deadline must not be negative: " + deadline);
+    }
+    long ms;
+    try {
+      ms = deadline == null ? 0 : deadline.toMillis();
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("drain deadline is too long: " + deadline);
+    }
+    return drainNode(DrainNodeRequest.newBuilder().setNodeId(requireNodeId(nodeId)).setDeadlineMs(ms).build());
+  }
+
+  @Override
+  public Node cancelDrain(String nodeId) {
+    return drainNode(DrainNodeRequest.newBuilder().setNodeId(requireNodeId(nodeId)).setCancel(true).build());
+  }
+
+  private Node drainNode(DrainNodeRequest req) {
+    // Carries no request id: retried like a read, as cordon is.
+    return loop.run("DrainNode", null, (ch, deadline, tracer) ->
+        prepare(ClusterServiceGrpc.newBlockingStub(ch), deadline, tracer).drainNode(req).getNode());
+  }
+
+  @Override
+  public DrainStatusReply drainStatus(String nodeId) {
+    DrainStatusRequest req = DrainStatusRequest.newBuilder().setNodeId(requireNodeId(nodeId)).build();
+    return loop.run("DrainStatus", null, (ch, deadline, tracer) ->
+        prepare(ClusterServiceGrpc.newBlockingStub(ch), deadline, tracer).drainStatus(req));
   }
 
   @Override
@@ -214,6 +247,13 @@ final class GrpcCoordinatorClient implements CoordinatorClient {
       throw new IllegalArgumentException("task id must not be empty");
     }
     return taskId;
+  }
+
+  private static String requireNodeId(String nodeId) {
+    if (nodeId == null || nodeId.isBlank()) {
+      throw new IllegalArgumentException("node id must not be empty");
+    }
+    return nodeId;
   }
 
   private static <S extends AbstractStub<S>> S prepare(

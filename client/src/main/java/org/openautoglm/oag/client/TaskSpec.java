@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.openautoglm.oag.api.v1.FencingMode;
 import org.openautoglm.oag.api.v1.PlacementStrategy;
+import org.openautoglm.oag.api.v1.Readiness;
 import org.openautoglm.oag.api.v1.Resources;
 import org.openautoglm.oag.api.v1.RestartPolicy;
 import org.openautoglm.oag.api.v1.Thresholds;
@@ -22,12 +23,15 @@ import org.openautoglm.oag.api.v1.Thresholds;
  *     .fencing(FencingMode.FENCING_AVAILABLE)
  *     .maxMemoryMiB(2048).maxCpu(150, Duration.ofMinutes(1)).killOnThreshold(true)
  *     .stopGrace(Duration.ofSeconds(30))
+ *     .readinessTcp(8080).movable(true)
  * }</pre>
  *
  * {@code type}, {@code model} and {@code input} are the labels "type", "model" and "input";
  * {@code cpu} is in cores and is sent as millicores. The thresholds are limits the agent
  * enforces on the running process (0 = none); crossing one restarts it, or kills it (the
- * task ends FAILED) with {@link #killOnThreshold(boolean)}. Durations are sent in whole
+ * task ends FAILED) with {@link #killOnThreshold(boolean)}. A readiness check (a TCP port or
+ * a command; the last one set wins) tells when a running instance serves, so that an available
+ * task is migrated make-before-break. Durations are sent in whole
  * milliseconds. Mutable and not thread-safe: build it on
  * one thread; {@link #toProto()} takes a snapshot. Validation of the content (non-empty
  * command, limits) is the server's: a bad spec fails with {@link InvalidArgumentException}.
@@ -53,6 +57,11 @@ public final class TaskSpec {
   private long stopGraceMs;
   private final List<String> constraints = new java.util.ArrayList<>();
   private PlacementStrategy placement = PlacementStrategy.PLACEMENT_STRATEGY_UNSPECIFIED;
+  private int readinessPort;
+  private List<String> readinessCommand = List.of();
+  private long readinessPeriodMs;
+  private long readinessTimeoutMs;
+  private boolean movable;
 
   private TaskSpec(String command, List<String> args) {
     this.command = Objects.requireNonNull(command, "command");
@@ -116,6 +125,47 @@ public final class TaskSpec {
   /** BINPACK (the server's default): the fullest node that fits; SPREAD: the emptiest. */
   public TaskSpec placement(PlacementStrategy v) { placement = Objects.requireNonNull(v); return this; }
 
+  /**
+   * Ready once a TCP connect to {@code port} on 127.0.0.1 succeeds (on the task's node);
+   * replaces a readiness command.
+   */
+  public TaskSpec readinessTcp(int port) {
+    if (port < 1 || port > 65_535) {
+      throw new IllegalArgumentException("readiness port must be 1-65535: " + port);
+    }
+    readinessPort = port;
+    readinessCommand = List.of();
+    return this;
+  }
+
+  /**
+   * Ready once {@code argv} (program, then arguments; no shell) exits 0, run in the task's
+   * working directory with its environment; replaces a readiness port.
+   */
+  public TaskSpec readinessCommand(List<String> argv) {
+    if (argv.isEmpty()) {
+      throw new IllegalArgumentException("readiness command must name a program");
+    }
+    readinessCommand = List.copyOf(argv);
+    readinessPort = 0;
+    return this;
+  }
+
+  public TaskSpec readinessCommand(String program, String... args) {
+    List<String> argv = new java.util.ArrayList<>(List.of(program));
+    argv.addAll(Arrays.asList(args));
+    return readinessCommand(argv);
+  }
+
+  /** How often the readiness check runs; zero = the server's default (1 s). */
+  public TaskSpec readinessPeriod(Duration v) { readinessPeriodMs = millis("readinessPeriod", v); return this; }
+
+  /** How long one readiness check may take; zero = the server's default (1 s). */
+  public TaskSpec readinessTimeout(Duration v) { readinessTimeoutMs = millis("readinessTimeout", v); return this; }
+
+  /** Whether the rebalancer may migrate the task to even out load (default: no). */
+  public TaskSpec movable(boolean v) { movable = v; return this; }
+
   /** Restart (or kill) the process when its resident memory exceeds this; 0 = no limit. */
   public TaskSpec maxMemoryMiB(long v) {
     if (v < 0) {
@@ -165,7 +215,13 @@ public final class TaskSpec {
         .setFencing(fencing)
         .setStopGraceMs(stopGraceMs)
         .addAllConstraints(constraints)
-        .setPlacement(placement);
+        .setPlacement(placement)
+        .setMovable(movable);
+    Readiness ready = Readiness.newBuilder().setTcpPort(readinessPort).addAllCommand(readinessCommand)
+        .setPeriodMs(readinessPeriodMs).setTimeoutMs(readinessTimeoutMs).build();
+    if (!ready.equals(Readiness.getDefaultInstance())) {
+      b.setReadiness(ready);
+    }
     Thresholds t = Thresholds.newBuilder()
         .setMaxMemoryMib(maxMemoryMiB).setMaxCpuPercent(maxCpuPercent).setCpuForMs(cpuForMs)
         .setMaxRuntimeMs(maxRuntimeMs).setKill(killOnThreshold).build();

@@ -21,6 +21,9 @@ import org.openautoglm.oag.api.v1.ClusterStatus;
 import org.openautoglm.oag.api.v1.ClusterStatusRequest;
 import org.openautoglm.oag.api.v1.CreateTaskRequest;
 import org.openautoglm.oag.api.v1.DesiredState;
+import org.openautoglm.oag.api.v1.DrainNodeRequest;
+import org.openautoglm.oag.api.v1.DrainStatusReply;
+import org.openautoglm.oag.api.v1.DrainStatusRequest;
 import org.openautoglm.oag.api.v1.Event;
 import org.openautoglm.oag.api.v1.EventsRequest;
 import org.openautoglm.oag.api.v1.GetTaskRequest;
@@ -34,6 +37,7 @@ import org.openautoglm.oag.api.v1.Member;
 import org.openautoglm.oag.api.v1.FailoverSettings;
 import org.openautoglm.oag.api.v1.GetFailoverSettingsRequest;
 import org.openautoglm.oag.api.v1.Node;
+import org.openautoglm.oag.api.v1.NodeEligibility;
 import org.openautoglm.oag.api.v1.NodeReply;
 import org.openautoglm.oag.api.v1.SetNodeEligibilityRequest;
 import org.openautoglm.oag.api.v1.RequestMeta;
@@ -84,6 +88,9 @@ public final class FakeCoordinator implements AutoCloseable {
   public final List<StreamObserver<?>> hanging = new ArrayList<>();
   private int nextId = 1;
   private final Map<String, Node> nodes = new TreeMap<>();
+  private final Map<String, DrainStatusReply> drainStatuses = new TreeMap<>();
+  /** The replicated time a drain's relative deadline is added to. */
+  public static final long NOW_MS = 1_700_000_000_000L;
   private FailoverSettings failover = FailoverSettings.newBuilder().setLeaseMs(5_000).setTtlMs(6_000)
       .setAvailableTtlMs(2_000).setClockRatePpm(10_000).setKeeperPeriodMs(200).setStormPercent(50)
       .setMaxReschedules(3).build();
@@ -159,6 +166,11 @@ public final class FakeCoordinator implements AutoCloseable {
 
   public synchronized void putNode(Node n) {
     nodes.put(n.getId(), n);
+  }
+
+  /** What DrainStatus answers for that node (else: its draining flag and deadline, nothing remaining). */
+  public synchronized void putDrainStatus(DrainStatusReply r) {
+    drainStatuses.put(r.getNodeId(), r);
   }
 
   /** Appends an event and sends it to every open follow stream. */
@@ -490,6 +502,57 @@ public final class FakeCoordinator implements AutoCloseable {
         nodes.put(updated.getId(), updated);
       }
       out.onNext(NodeReply.newBuilder().setNode(updated).build());
+      out.onCompleted();
+    }
+
+    /** Validates as the coordinator does; a drain cordons the node, a cancel leaves it cordoned. */
+    @Override
+    public void drainNode(DrainNodeRequest r, StreamObserver<NodeReply> out) {
+      if (intercept(r, null, out)) {
+        return;
+      }
+      String bad = r.getNodeId().isEmpty() ? "node_id" : r.getDeadlineMs() < 0 ? "deadline_ms" : null;
+      if (bad != null) {
+        Metadata m = new Metadata();
+        m.put(OagTrailers.FIELD, bad);
+        out.onError(Status.INVALID_ARGUMENT.withDescription(bad + ": out of range").asRuntimeException(m));
+        return;
+      }
+      Node updated;
+      synchronized (FakeCoordinator.this) {
+        Node n = nodes.get(r.getNodeId());
+        if (n == null) {
+          out.onError(Status.NOT_FOUND.withDescription("node " + r.getNodeId() + " not found").asRuntimeException());
+          return;
+        }
+        updated = n.toBuilder().setEligibility(NodeEligibility.NODE_CORDONED).setDraining(!r.getCancel())
+            .setDrainDeadlineMs(r.getCancel() || r.getDeadlineMs() == 0 ? 0 : NOW_MS + r.getDeadlineMs())
+            .build();
+        nodes.put(updated.getId(), updated);
+      }
+      out.onNext(NodeReply.newBuilder().setNode(updated).build());
+      out.onCompleted();
+    }
+
+    @Override
+    public void drainStatus(DrainStatusRequest r, StreamObserver<DrainStatusReply> out) {
+      if (intercept(r, null, out)) {
+        return;
+      }
+      DrainStatusReply reply;
+      synchronized (FakeCoordinator.this) {
+        Node n = nodes.get(r.getNodeId());
+        reply = drainStatuses.get(r.getNodeId());
+        if (reply == null && n == null) {
+          out.onError(Status.NOT_FOUND.withDescription("node " + r.getNodeId() + " not found").asRuntimeException());
+          return;
+        }
+        if (reply == null) {
+          reply = DrainStatusReply.newBuilder().setNodeId(n.getId()).setDraining(n.getDraining())
+              .setDeadlineMs(n.getDrainDeadlineMs()).build();
+        }
+      }
+      out.onNext(reply);
       out.onCompleted();
     }
 
