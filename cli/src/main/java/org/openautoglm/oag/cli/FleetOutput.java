@@ -8,6 +8,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import org.openautoglm.oag.api.v1.AllocationState;
+import org.openautoglm.oag.api.v1.DrainItem;
+import org.openautoglm.oag.api.v1.DrainReport;
+import org.openautoglm.oag.api.v1.DrainStatusReply;
 import org.openautoglm.oag.api.v1.Event;
 import org.openautoglm.oag.api.v1.Gpu;
 import org.openautoglm.oag.api.v1.Node;
@@ -73,8 +77,81 @@ final class FleetOutput {
         gpus.addObject().put("index", g.getIndex()).put("model", g.getModel())
             .put("memoryMiB", g.getMemoryMib());
       }
+      j.set("lastDrain", n.hasLastDrain() ? drainReportJson(n.getLastDrain()) : null);
     }
     return a;
+  }
+
+  /**
+   * A drain's progress: header lines (draining, started, deadline, migrated), one row per
+   * allocation the drain waits for, then how the node's last drain ended.
+   */
+  static void drainDetail(Output out, DrainStatusReply s) {
+    List<String[]> header = new ArrayList<>();
+    header.add(new String[] {"Node:", s.getNodeId()});
+    header.add(new String[] {"Draining:", s.getDraining() ? "yes" : "no"});
+    if (s.getDraining()) {
+      header.add(new String[] {"Started:", Output.dash(Output.time(s.getStartedAtMs()))});
+      header.add(new String[] {"Deadline:", s.getDeadlineMs() == 0 ? "none"
+          : Output.time(s.getDeadlineMs())});
+      header.add(new String[] {"Migrated:", Integer.toString(s.getMigrated())});
+      header.add(new String[] {"Remaining:", s.getRemainingCount() == 0 ? "nothing"
+          : s.getRemainingCount() + (s.getRemainingCount() == 1 ? " allocation" : " allocations")});
+    }
+    out.table(null, header);
+    if (s.getRemainingCount() > 0) {
+      List<String[]> rows = new ArrayList<>();
+      for (DrainItem i : s.getRemainingList()) {
+        rows.add(new String[] {i.getTaskId(), Output.dash(i.getAllocationId()),
+            Output.dash(AllocationOutput.allocationState(i.getState())), Output.dash(i.getWaitingFor())});
+      }
+      out.line("");
+      out.table(new String[] {"TASK", "ALLOCATION", "STATE", "WAITING FOR"}, rows);
+    }
+    if (s.hasLast()) {
+      DrainReport r = s.getLast();
+      out.line("");
+      out.table(null, List.of(
+          new String[] {"Last drain:", Output.dash(r.getOutcome())},
+          new String[] {"  Started:", Output.dash(Output.time(r.getStartedAtMs()))},
+          new String[] {"  Ended:", Output.dash(Output.time(r.getEndedAtMs()))},
+          new String[] {"  Deadline:", r.getDeadlineMs() == 0 ? "none" : Output.time(r.getDeadlineMs())},
+          new String[] {"  Migrated:", Integer.toString(r.getMigrated())},
+          new String[] {"  Stopped at deadline:", r.getStoppedAtDeadlineCount() == 0 ? "-"
+              : String.join(", ", r.getStoppedAtDeadlineList())}));
+    }
+  }
+
+  static ObjectNode drainJson(DrainStatusReply s) {
+    ObjectNode j = Output.JSON.createObjectNode();
+    j.put("nodeId", s.getNodeId());
+    j.put("draining", s.getDraining());
+    j.put("startedAt", Output.time(s.getStartedAtMs()));
+    j.put("deadline", Output.time(s.getDeadlineMs()));
+    j.put("migrated", s.getMigrated());
+    ArrayNode remaining = j.putArray("remaining");
+    for (DrainItem i : s.getRemainingList()) {
+      remaining.addObject()
+          .put("taskId", i.getTaskId())
+          .put("allocationId", i.getAllocationId().isEmpty() ? null : i.getAllocationId())
+          .put("state", i.getState() == AllocationState.ALLOCATION_STATE_UNSPECIFIED ? null
+              : AllocationOutput.allocationState(i.getState()))
+          .put("waitingFor", i.getWaitingFor());
+    }
+    j.set("last", s.hasLast() ? drainReportJson(s.getLast()) : null);
+    return j;
+  }
+
+  private static ObjectNode drainReportJson(DrainReport r) {
+    ObjectNode j = Output.JSON.createObjectNode();
+    j.put("outcome", r.getOutcome());
+    j.put("startedAt", Output.time(r.getStartedAtMs()));
+    j.put("endedAt", Output.time(r.getEndedAtMs()));
+    j.put("deadline", Output.time(r.getDeadlineMs()));
+    j.put("migrated", r.getMigrated());
+    ArrayNode stopped = j.putArray("stoppedAtDeadline");
+    r.getStoppedAtDeadlineList().forEach(stopped::add);
+    return j;
   }
 
   /** {@code TIME  INDEX  TYPE  task=.. alloc=.. node=..  MESSAGE}; absent ids left out. */

@@ -8,6 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.openautoglm.oag.api.v1.AllocationState;
+import org.openautoglm.oag.api.v1.DrainItem;
+import org.openautoglm.oag.api.v1.DrainNodeRequest;
+import org.openautoglm.oag.api.v1.DrainReport;
+import org.openautoglm.oag.api.v1.DrainStatusReply;
 import org.openautoglm.oag.api.v1.Gpu;
 import org.openautoglm.oag.api.v1.Node;
 import org.openautoglm.oag.api.v1.NodeEligibility;
@@ -60,7 +65,7 @@ class NodeCommandTest extends CliTestSupport {
     j.get(0).fieldNames().forEachRemaining(names::add);
     assertEquals(List.of("id", "state", "address", "connected", "capacity", "used", "tasks",
         "lastHeartbeatAgeMs", "cpuPercent", "memoryUsedMiB", "eligibility", "draining", "drainDeadline",
-        "labels", "gpus"), names);
+        "labels", "gpus", "lastDrain"), names);
     assertEquals("CORDONED", j.get(1).get("eligibility").asText());
     assertEquals(4.0, j.get(0).get("capacity").get("cpu").asDouble());
     assertEquals(512, j.get(0).get("used").get("memoryMiB").asLong());
@@ -127,5 +132,138 @@ class NodeCommandTest extends CliTestSupport {
     assertEquals("oag: node w42 not found\n", unknown.err());
     assertEquals(2, missing.exit());
     assertEquals(1, missing.errLines().size(), missing.err());
+  }
+
+  @Test
+  void drainSendsTheDeadlineAndSaysUntilWhen() throws Exception {
+    twoNodes();
+
+    Result r = oag("node", "drain", "w1", "--deadline", "90s");
+    Result none = oag("node", "drain", "w1", "-o", "json");
+
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(DrainNodeRequest.newBuilder().setNodeId("w1").setDeadlineMs(90_000).build(), fake.requests.get(0));
+    assertEquals("node w1 draining until 2023-11-14T22:14:50Z\n", r.out());
+    assertEquals(0, none.exit(), none.err());
+    assertEquals(0, ((DrainNodeRequest) fake.requests.get(1)).getDeadlineMs());
+    JsonNode j = new ObjectMapper().readTree(none.out());
+    assertTrue(j.get("draining").asBoolean());
+    assertTrue(j.get("drainDeadline").isNull(), none.out());
+    assertTrue(oag("node", "list").out().split("\n")[1].matches("w1\\s+UP\\s+draining\\s+.*"));
+  }
+
+  @Test
+  void cancelStopsTheDrainAndLeavesTheNodeCordoned() {
+    twoNodes();
+    oag("node", "drain", "w1");
+
+    Result r = oag("node", "drain", "w1", "--cancel");
+
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(DrainNodeRequest.newBuilder().setNodeId("w1").setCancel(true).build(), fake.requests.get(1));
+    assertEquals("node w1 cordoned\n", r.out());
+  }
+
+  @Test
+  void badDrainArgumentsAreOneLineUsageErrors() {
+    twoNodes();
+    for (List<String> c : List.of(
+        List.of("--cancel", "w1", "--cancel", "--deadline", "1m"),
+        List.of("--deadline", "w1", "--deadline", "soon"),
+        List.of("--deadline", "w1", "--deadline", "0"),
+        List.of("--deadline", "w1", "--deadline", "8d"),
+        List.of("ID"))) {
+      List<String> line = new ArrayList<>(List.of("node", "drain"));
+      line.addAll(c.subList(1, c.size()));
+      Result r = oag(line.toArray(new String[0]));
+      String what = line + " -> " + r.err();
+      assertEquals(2, r.exit(), what);
+      assertEquals(1, r.errLines().size(), what);
+      assertTrue(r.err().contains(c.get(0)), what);
+      assertTrue(!r.err().contains("Exception"), what);
+    }
+    assertTrue(fake.requests.isEmpty());
+  }
+
+  @Test
+  void drainOfAnUnknownNodeIsExitOne() {
+    Result drain = oag("node", "drain", "w42");
+    Result status = oag("node", "drain-status", "w42");
+
+    assertEquals(1, drain.exit());
+    assertEquals("oag: node w42 not found\n", drain.err());
+    assertEquals(1, status.exit());
+    assertEquals("oag: node w42 not found\n", status.err());
+  }
+
+  private static DrainStatusReply drainingW1() {
+    return DrainStatusReply.newBuilder().setNodeId("w1").setDraining(true)
+        .setStartedAtMs(1_700_000_000_000L).setDeadlineMs(1_700_000_060_000L).setMigrated(2)
+        .addRemaining(DrainItem.newBuilder().setTaskId("t1").setAllocationId("t1.3")
+            .setState(AllocationState.ALLOCATION_RUNNING).setWaitingFor("its new instance on w2 to be ready"))
+        .addRemaining(DrainItem.newBuilder().setTaskId("t12").setAllocationId("t12.1")
+            .setState(AllocationState.ALLOCATION_ASSIGNED).setWaitingFor("its migration to begin"))
+        .setLast(DrainReport.newBuilder().setStartedAtMs(1_600_000_000_000L).setEndedAtMs(1_600_000_100_000L)
+            .setDeadlineMs(1_600_000_090_000L).setOutcome("deadline").setMigrated(4)
+            .addStoppedAtDeadline("t5").addStoppedAtDeadline("t6"))
+        .build();
+  }
+
+  @Test
+  void drainStatusShowsTheDrainWhatItWaitsForAndTheLastOne() {
+    fake.putDrainStatus(drainingW1());
+
+    Result r = oag("node", "drain-status", "w1");
+
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(String.join("\n",
+        "Node:       w1",
+        "Draining:   yes",
+        "Started:    2023-11-14T22:13:20Z",
+        "Deadline:   2023-11-14T22:14:20Z",
+        "Migrated:   2",
+        "Remaining:  2 allocations",
+        "",
+        "TASK  ALLOCATION  STATE     WAITING FOR",
+        "t1    t1.3        RUNNING   its new instance on w2 to be ready",
+        "t12   t12.1       ASSIGNED  its migration to begin",
+        "",
+        "Last drain:             deadline",
+        "  Started:              2020-09-13T12:26:40Z",
+        "  Ended:                2020-09-13T12:28:20Z",
+        "  Deadline:             2020-09-13T12:28:10Z",
+        "  Migrated:             4",
+        "  Stopped at deadline:  t5, t6",
+        ""), r.out());
+  }
+
+  @Test
+  void drainStatusOfANodeNotDrainingIsShort() {
+    twoNodes();
+
+    Result r = oag("node", "drain-status", "w2");
+
+    assertEquals(0, r.exit(), r.err());
+    assertEquals("Node:      w2\nDraining:  no\n", r.out());
+  }
+
+  @Test
+  void drainStatusJsonHasStableFieldNames() throws Exception {
+    fake.putDrainStatus(drainingW1());
+
+    Result r = oag("node", "drain-status", "w1", "-o", "json");
+
+    assertEquals(0, r.exit(), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    List<String> names = new ArrayList<>();
+    j.fieldNames().forEachRemaining(names::add);
+    assertEquals(List.of("nodeId", "draining", "startedAt", "deadline", "migrated", "remaining", "last"), names);
+    assertEquals("2023-11-14T22:14:20Z", j.get("deadline").asText());
+    assertEquals("its new instance on w2 to be ready", j.get("remaining").get(0).get("waitingFor").asText());
+    assertEquals("ASSIGNED", j.get("remaining").get(1).get("state").asText());
+    assertEquals("t1.3", j.get("remaining").get(0).get("allocationId").asText());
+    assertEquals("deadline", j.get("last").get("outcome").asText());
+    assertEquals(2, j.get("last").get("stoppedAtDeadline").size());
+    assertEquals(4, j.get("last").get("migrated").asInt());
   }
 }
