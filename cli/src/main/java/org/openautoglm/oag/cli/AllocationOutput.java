@@ -1,18 +1,21 @@
 package org.openautoglm.oag.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.openautoglm.oag.api.v1.Allocation;
 import org.openautoglm.oag.api.v1.AllocationState;
+import org.openautoglm.oag.api.v1.Migration;
 import org.openautoglm.oag.api.v1.ProcessMetrics;
+import org.openautoglm.oag.api.v1.Readiness;
 import org.openautoglm.oag.api.v1.Task;
 import org.openautoglm.oag.api.v1.Thresholds;
 
 /**
- * The parts of {@code task get} about running: the task's limits and its current (or last)
- * allocation, as JSON fields and as detail rows. Live metrics are only in the leader's
+ * The parts of {@code task get} about running: the task's limits and readiness check, its
+ * current (or last) allocation and a migration under way, as JSON fields and as detail rows. Live metrics are only in the leader's
  * memory, so they show as {@code -} (null in JSON) when a follower answered.
  */
 final class AllocationOutput {
@@ -26,6 +29,30 @@ final class AllocationOutput {
     n.put("cpuForMs", t.getCpuForMs() == 0 ? null : t.getCpuForMs());
     n.put("maxRuntimeMs", t.getMaxRuntimeMs() == 0 ? null : t.getMaxRuntimeMs());
     n.put("onThreshold", t.getKill() ? "kill" : "restart");
+    return n;
+  }
+
+  static ObjectNode readinessJson(Readiness r) {
+    ObjectNode n = Output.JSON.createObjectNode();
+    n.put("tcpPort", r.getTcpPort() == 0 ? null : r.getTcpPort());
+    ArrayNode command = n.putArray("command");
+    r.getCommandList().forEach(command::add);
+    n.put("periodMs", r.getPeriodMs() == 0 ? null : r.getPeriodMs());
+    n.put("timeoutMs", r.getTimeoutMs() == 0 ? null : r.getTimeoutMs());
+    return n;
+  }
+
+  static ObjectNode migrationJson(Migration m) {
+    ObjectNode n = Output.JSON.createObjectNode();
+    n.put("fromNode", m.getFromNode());
+    n.put("reason", m.getReason());
+    n.put("startedAt", Output.time(m.getStartedAtMs()));
+    n.put("mode", mode(m));
+    n.put("toNode", m.getToNode().isEmpty() ? null : m.getToNode());
+    n.set("old", m.hasOld() ? json(m.getOld()) : null);
+    n.put("handedOverAt", Output.time(m.getHandedOverAtMs()));
+    n.put("forced", m.getForced());
+    n.put("blocked", m.getBlocked().isEmpty() ? null : m.getBlocked());
     return n;
   }
 
@@ -55,6 +82,7 @@ final class AllocationOutput {
     } else {
       n.putNull("metrics");
     }
+    n.put("ready", a.getReady());
     return n;
   }
 
@@ -67,6 +95,7 @@ final class AllocationOutput {
     rows.add(new String[] {"Allocation:", Output.dash(a.getId()) + " (generation " + a.getGeneration()
         + ")"});
     rows.add(new String[] {"  State:", Output.dash(allocationState(a.getState()))});
+    rows.add(new String[] {"  Ready:", a.getReady() ? "yes" : "no"});
     rows.add(new String[] {"  Node:", Output.dash(a.getNode())});
     rows.add(new String[] {"  PID:", a.getPid() == 0 ? "-" : Long.toString(a.getPid())});
     rows.add(new String[] {"  Restarts:", Integer.toString(a.getRestarts())});
@@ -80,7 +109,25 @@ final class AllocationOutput {
     rows.add(new String[] {"  Started:", Output.dash(Output.time(a.getStartedAtMs()))});
     rows.add(new String[] {"  Ended:", Output.dash(Output.time(a.getEndedAtMs()))});
     rows.add(new String[] {"  Reason:", Output.dash(a.getReason())});
+    if (t.hasMigration()) {
+      migration(t.getMigration(), rows);
+    }
     history(t, rows);
+  }
+
+  /** Why and how the task is being moved, and how far it got. */
+  private static void migration(Migration m, List<String[]> rows) {
+    rows.add(new String[] {"Migration:", Output.dash(m.getReason()) + " from " + Output.dash(m.getFromNode())
+        + (m.getToNode().isEmpty() ? "" : " to " + m.getToNode()) + ", " + mode(m)
+        + (m.getForced() ? ", forced: the drain's deadline passed" : "")});
+    rows.add(new String[] {"  Started:", Output.dash(Output.time(m.getStartedAtMs()))});
+    rows.add(new String[] {"  Blocked:", Output.dash(m.getBlocked())});
+    rows.add(new String[] {"  Handover:", Output.dash(Output.time(m.getHandedOverAtMs()))});
+    rows.add(new String[] {"  Old:", m.hasOld() ? summary(m.getOld()) : "-"});
+  }
+
+  private static String mode(Migration m) {
+    return m.getMakeBeforeBreak() ? "make-before-break" : "break-before-make";
   }
 
   /** Every allocation of the task, oldest first, one line each (older ones not kept: counted). */
@@ -126,6 +173,16 @@ final class AllocationOutput {
     }
     return parts.isEmpty() ? "-"
         : String.join(", ", parts) + "; then " + (t.getKill() ? "kill" : "restart");
+  }
+
+  /** {@code tcp 8080, every 1s, timeout 1s}, {@code command check.sh --fast, ...}, or {@code -}. */
+  static String readiness(Readiness r) {
+    if (r.getTcpPort() == 0 && r.getCommandCount() == 0) {
+      return "-";
+    }
+    String check = r.getTcpPort() != 0 ? "tcp " + r.getTcpPort() : "command " + String.join(" ", r.getCommandList());
+    return check + ", every " + Output.durationName(r.getPeriodMs() == 0 ? 1000 : r.getPeriodMs())
+        + ", timeout " + Output.durationName(r.getTimeoutMs() == 0 ? 1000 : r.getTimeoutMs());
   }
 
   /** {@code RUNNING} for ALLOCATION_RUNNING; null when unspecified. */

@@ -100,6 +100,9 @@ final class Output {
     ArrayNode previous = n.putArray("previousAllocations");
     t.getPreviousAllocationsList().forEach(a -> previous.add(AllocationOutput.json(a)));
     n.put("previousAllocationsDropped", t.getPreviousAllocationsDropped());
+    n.set("readiness", spec.hasReadiness() ? AllocationOutput.readinessJson(spec.getReadiness()) : null);
+    n.put("movable", spec.getMovable());
+    n.set("migration", t.hasMigration() ? AllocationOutput.migrationJson(t.getMigration()) : null);
     return n;
   }
 
@@ -151,6 +154,8 @@ final class Output {
     rows.add(new String[] {"Placement:", (spec.getPlacement() == PlacementStrategy.PLACEMENT_SPREAD
         ? "spread" : "binpack") + (spec.getConstraintsCount() == 0 ? ""
         : ", only where " + String.join(" and ", spec.getConstraintsList()))});
+    rows.add(new String[] {"Readiness:", AllocationOutput.readiness(spec.getReadiness())});
+    rows.add(new String[] {"Movable:", spec.getMovable() ? "yes" : "no"});
     rows.add(new String[] {"Priority:", Integer.toString(spec.getPriority())});
     rows.add(new String[] {"Labels:", labels(t)});
     rows.add(new String[] {"Created:", dash(time(t.getCreatedAtMs()))});

@@ -103,6 +103,29 @@ final class TaskCommand {
         description = "Place on the emptiest node that fits (default: the fullest, bin-packing).")
     boolean spread;
 
+    @Option(names = "--ready-tcp", converter = Units.Port.class, paramLabel = "PORT",
+        description = "Ready once a TCP connect to this port on 127.0.0.1 succeeds; with a "
+            + "readiness check an available task migrates make-before-break. Not with --ready-cmd.")
+    Integer readyTcp;
+
+    @Option(names = "--ready-cmd", paramLabel = "'CMD ARGS...'",
+        description = "Ready once this command exits 0 (run in the task's working directory with "
+            + "its env); split on whitespace and run without a shell, so for shell syntax give "
+            + "a script. Not with --ready-tcp.")
+    String readyCmd;
+
+    @Option(names = "--ready-period", converter = Units.Span.class, paramLabel = "DURATION",
+        description = "How often the readiness check runs (default: 1s); needs --ready-tcp or --ready-cmd.")
+    Duration readyPeriod;
+
+    @Option(names = "--ready-timeout", converter = Units.Span.class, paramLabel = "DURATION",
+        description = "How long one readiness check may take (default: 1s); needs --ready-tcp or "
+            + "--ready-cmd.")
+    Duration readyTimeout;
+
+    @Option(names = "--movable", description = "Let the rebalancer migrate the task to even out load.")
+    boolean movable;
+
     @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label; repeatable.")
     Map<String, String> labels = new LinkedHashMap<>();
 
@@ -147,9 +170,41 @@ final class TaskCommand {
       if (spread) {
         s.placement(PlacementStrategy.PLACEMENT_SPREAD);
       }
+      readiness(s);
+      s.movable(movable);
       labels.forEach(s::label);
       env.forEach(s::env);
       return s;
+    }
+
+    private void readiness(TaskSpec s) {
+      if (readyTcp != null && readyCmd != null) {
+        throw new ParameterException(mixee.commandLine(),
+            "--ready-tcp and --ready-cmd are two kinds of readiness check: give one");
+      }
+      if (readyTcp == null && readyCmd == null) {
+        if (readyPeriod != null || readyTimeout != null) {
+          throw new ParameterException(mixee.commandLine(), (readyPeriod != null ? "--ready-period" : "--ready-timeout")
+              + " needs a readiness check: --ready-tcp or --ready-cmd");
+        }
+        return;
+      }
+      if (readyTcp != null) {
+        s.readinessTcp(readyTcp);
+      } else {
+        List<String> argv = readyCmd.isBlank() ? List.of() : List.of(readyCmd.strip().split("\\s+"));
+        if (argv.isEmpty()) {
+          throw new ParameterException(mixee.commandLine(), "Invalid value for option '--ready-cmd': "
+              + "it names no command");
+        }
+        s.readinessCommand(argv);
+      }
+      if (readyPeriod != null) {
+        s.readinessPeriod(readyPeriod);
+      }
+      if (readyTimeout != null) {
+        s.readinessTimeout(readyTimeout);
+      }
     }
 
     String requestId() {

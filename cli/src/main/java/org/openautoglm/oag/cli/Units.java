@@ -224,6 +224,22 @@ final class Units {
     }
   }
 
+  /** A TCP port, 1-65535. */
+  static final class Port implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      try {
+        int n = Integer.parseInt(value.strip());
+        if (n >= 1 && n <= 65_535) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // fall through
+      }
+      throw new TypeConversionException("'" + value + "' is not a port (1-65535)");
+    }
+  }
+
   static final class NonNegativeLong implements ITypeConverter<Long> {
     @Override
     public Long convert(String value) {

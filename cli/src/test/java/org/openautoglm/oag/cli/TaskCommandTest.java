@@ -17,6 +17,8 @@ import org.openautoglm.oag.api.v1.AllocationState;
 import org.openautoglm.oag.api.v1.CreateTaskRequest;
 import org.openautoglm.oag.api.v1.DesiredState;
 import org.openautoglm.oag.api.v1.FencingMode;
+import org.openautoglm.oag.api.v1.Migration;
+import org.openautoglm.oag.api.v1.Readiness;
 import org.openautoglm.oag.api.v1.ListTasksRequest;
 import org.openautoglm.oag.api.v1.ProcessMetrics;
 import org.openautoglm.oag.api.v1.ReadConsistency;
@@ -85,6 +87,100 @@ class TaskCommandTest extends CliTestSupport {
     assertEquals(2, bad.exit());
     assertEquals(1, bad.err().strip().lines().count(), bad.err());
     assertTrue(bad.err().contains("--constraint"), bad.err());
+  }
+
+  @Test
+  void submitSendsAReadinessCheckAndMovable() {
+    Result tcp = oag("task", "submit", "--movable", "--ready-tcp", "8080", "--ready-period", "500ms",
+        "--ready-timeout", "2s", "--", "serve");
+    Result cmd = oag("task", "submit", "--ready-cmd", "  curl -f  http://127.0.0.1:8080/health ", "--", "serve");
+
+    assertEquals(0, tcp.exit(), tcp.err());
+    TaskSpec s = ((CreateTaskRequest) fake.requests.get(0)).getSpec();
+    assertTrue(s.getMovable());
+    assertEquals(Readiness.newBuilder().setTcpPort(8080).setPeriodMs(500).setTimeoutMs(2_000).build(),
+        s.getReadiness());
+    assertEquals(0, cmd.exit(), cmd.err());
+    TaskSpec c = ((CreateTaskRequest) fake.requests.get(1)).getSpec();
+    assertEquals(List.of("curl", "-f", "http://127.0.0.1:8080/health"), c.getReadiness().getCommandList());
+    assertEquals(0, c.getReadiness().getTcpPort());
+    assertFalse(c.getMovable());
+  }
+
+  @Test
+  void badReadinessOptionsAreOneLineUsageErrors() {
+    // The option the error must name, then the arguments.
+    for (List<String> c : List.of(
+        List.of("--ready-tcp", "--ready-tcp", "8080", "--ready-cmd", "true"),
+        List.of("--ready-tcp", "--ready-tcp", "0"),
+        List.of("--ready-tcp", "--ready-tcp", "65536"),
+        List.of("--ready-tcp", "--ready-tcp", "http"),
+        List.of("--ready-cmd", "--ready-cmd", "   "),
+        List.of("--ready-period", "--ready-period", "1s"),
+        List.of("--ready-timeout", "--ready-timeout", "1s"),
+        List.of("--ready-period", "--ready-tcp", "80", "--ready-period", "often"))) {
+      List<String> line = new ArrayList<>(List.of("task", "submit"));
+      line.addAll(c.subList(1, c.size()));
+      line.addAll(List.of("--", "serve"));
+      Result r = oag(line.toArray(new String[0]));
+      String what = line + " -> " + r.err();
+      assertEquals(2, r.exit(), what);
+      assertEquals(1, r.errLines().size(), what);
+      assertTrue(r.err().contains(c.get(0)), what);
+      assertFalse(r.err().contains("Exception"), what);
+    }
+    assertTrue(fake.requests.isEmpty());
+  }
+
+  @Test
+  void getShowsReadinessMovableAndAMigrationUnderWay() throws Exception {
+    Task t = fullTask();
+    Allocation old = t.getAllocation().toBuilder().setReady(true).clearMetrics().build();
+    fake.put(t.toBuilder()
+        .setSpec(t.getSpec().toBuilder().setMovable(true).setReadiness(Readiness.newBuilder().setTcpPort(8080)))
+        .setAllocation(t.getAllocation().toBuilder().setId("a8").setGeneration(4).setNode("n2").clearMetrics())
+        .setMigration(Migration.newBuilder().setFromNode("n1").setReason("drain")
+            .setStartedAtMs(1_700_000_002_000L).setMakeBeforeBreak(true).setOld(old)
+            .setBlocked(""))
+        .build());
+
+    Result r = oag("task", "get", "t7");
+    JsonNode j = JSON.readTree(oag("task", "get", "t7", "-o", "json").out());
+
+    assertEquals(0, r.exit(), r.err());
+    assertRow(r.out(), "Readiness:", "tcp 8080, every 1s, timeout 1s");
+    assertRow(r.out(), "Movable:", "yes");
+    assertRow(r.out(), "  Ready:", "no");
+    assertRow(r.out(), "Migration:", "drain from n1, make-before-break");
+    assertRow(r.out(), "  Started:", "2023-11-14T22:13:22Z");
+    assertRow(r.out(), "  Blocked:", "-");
+    assertRow(r.out(), "  Handover:", "-");
+    assertRow(r.out(), "  Old:", "n1 RUNNING, placed 2023-11-14T22:13:20.500Z");
+    assertTrue(r.out().contains("Allocation:  a8 (generation 4)"), r.out());
+    assertEquals(8080, j.get("readiness").get("tcpPort").asInt());
+    assertTrue(j.get("readiness").get("periodMs").isNull());
+    assertTrue(j.get("movable").asBoolean());
+    JsonNode m = j.get("migration");
+    assertEquals("n1", m.get("fromNode").asText());
+    assertEquals("make-before-break", m.get("mode").asText());
+    assertTrue(m.get("old").get("ready").asBoolean());
+    assertFalse(j.get("allocation").get("ready").asBoolean());
+    assertTrue(m.get("handedOverAt").isNull());
+    assertTrue(m.get("blocked").isNull());
+  }
+
+  @Test
+  void getOfATaskNotMovingHasNoMigrationAndNoCheck() throws Exception {
+    fake.put(fullTask());
+
+    Result r = oag("task", "get", "t7");
+    JsonNode j = JSON.readTree(oag("task", "get", "t7", "-o", "json").out());
+
+    assertRow(r.out(), "Readiness:", "-");
+    assertRow(r.out(), "Movable:", "no");
+    assertFalse(r.out().contains("Migration:"), r.out());
+    assertTrue(j.get("readiness").isNull());
+    assertTrue(j.get("migration").isNull());
   }
 
   @Test
@@ -236,13 +332,14 @@ class TaskCommandTest extends CliTestSupport {
     assertEquals(List.of("id", "name", "state", "desired", "node", "command", "args", "cpu",
         "memoryMiB", "gpus", "restart", "labels", "priority", "createdAt", "updatedAt",
         "finishedAt", "version", "message", "fencing", "thresholds", "stopGraceMs",
-        "constraints", "placement", "allocation", "previousAllocations", "previousAllocationsDropped"), names);
+        "constraints", "placement", "allocation", "previousAllocations", "previousAllocationsDropped",
+        "readiness", "movable", "migration"), names);
     assertEquals(0, j.get("previousAllocations").size());
     JsonNode a = j.get("allocation");
     List<String> allocationNames = new ArrayList<>();
     a.fieldNames().forEachRemaining(allocationNames::add);
     assertEquals(List.of("id", "generation", "node", "state", "pid", "restarts", "exited",
-        "exitCode", "placedAt", "startedAt", "endedAt", "reason", "metrics"), allocationNames);
+        "exitCode", "placedAt", "startedAt", "endedAt", "reason", "metrics", "ready"), allocationNames);
     assertEquals("RUNNING", a.get("state").asText());
     assertEquals(4242, a.get("pid").asLong());
     assertTrue(a.get("exitCode").isNull(), "no exit code while it runs");
