@@ -1,11 +1,10 @@
 package org.openautoglm.oag.coordinator.api;
 
 import java.util.List;
-import java.util.Optional;
 import org.openautoglm.oag.api.v1.DrainItem;
 import org.openautoglm.oag.api.v1.DrainStatusReply;
+import org.openautoglm.oag.coordinator.state.Migrations;
 import org.openautoglm.oag.state.v1.AllocationRecord;
-import org.openautoglm.oag.state.v1.AllocationStatus;
 import org.openautoglm.oag.state.v1.DrainRecord;
 import org.openautoglm.oag.state.v1.MigrationRecord;
 import org.openautoglm.oag.state.v1.NodeRecord;
@@ -42,25 +41,17 @@ final class DrainProgress {
         .setDeadlineMs(drain.getDeadlineMs())
         .setMigrated(drain.getMigrated());
     for (TaskRecord t : tasks) {
-      allocationOn(t, node.getId()).filter(a -> isLive(a.getStatus())).ifPresent(a ->
+      for (AllocationRecord a : Migrations.liveAllocations(t)) {
+        if (a.getNode().equals(node.getId())) {
           reply.addRemaining(DrainItem.newBuilder()
               .setTaskId(t.getId())
               .setAllocationId(a.getId())
               .setState(ApiMapper.toApi(a.getStatus()))
-              .setWaitingFor(waitingFor(t, node.getId()))));
+              .setWaitingFor(waitingFor(t, node.getId())));
+        }
+      }
     }
     return reply.build();
-  }
-
-  /** The task's allocation on {@code node}: its current one, else a migration's old instance. */
-  static Optional<AllocationRecord> allocationOn(TaskRecord t, String node) {
-    if (t.hasAllocation() && t.getAllocation().getNode().equals(node)) {
-      return Optional.of(t.getAllocation());
-    }
-    if (t.hasMigration() && t.getMigration().hasOld() && t.getMigration().getOld().getNode().equals(node)) {
-      return Optional.of(t.getMigration().getOld());
-    }
-    return Optional.empty();
   }
 
   /** What moving {@code t}'s live allocation off {@code node} waits for now. */
@@ -81,13 +72,5 @@ final class DrainProgress {
           : "its old instance here to stop";
     }
     return "its migration to finish";
-  }
-
-  /** Placed and not ended: as the state package counts a node's desired set. */
-  private static boolean isLive(AllocationStatus s) {
-    return s == AllocationStatus.ASSIGNED
-        || s == AllocationStatus.ALLOC_RUNNING
-        || s == AllocationStatus.BACKOFF
-        || s == AllocationStatus.ALLOC_PAUSED;
   }
 }

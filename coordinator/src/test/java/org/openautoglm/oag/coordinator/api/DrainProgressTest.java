@@ -76,16 +76,6 @@ class DrainProgressTest {
   }
 
   @Test
-  void theAllocationOnTheNodeIsTheCurrentOneOrTheOldInstance() {
-    TaskRecord t = replacedOnN2(MigrationRecord.newBuilder());
-
-    assertThat(DrainProgress.allocationOn(t, "n1")).map(AllocationRecord::getId).contains("t1.1");
-    assertThat(DrainProgress.allocationOn(t, "n2")).map(AllocationRecord::getId).contains("t1.2");
-    assertThat(DrainProgress.allocationOn(t, "n3")).isEmpty();
-    assertThat(DrainProgress.allocationOn(TaskRecord.newBuilder().setId("t2").build(), "n1")).isEmpty();
-  }
-
-  @Test
   void aDrainListsEveryLiveAllocationOnTheNode() {
     NodeRecord node = NodeRecord.newBuilder().setId("n1")
         .setDrain(DrainRecord.newBuilder().setStartedAtMs(1_000).setDeadlineMs(61_000).setMigrated(1))
