@@ -5,10 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -20,7 +17,7 @@ import org.openautoglm.oag.command.v1.SetStormGuard;
 import org.openautoglm.oag.coordinator.failover.SilenceJudge.Silence;
 import org.openautoglm.oag.coordinator.failover.SilenceJudge.Verdict;
 import org.openautoglm.oag.coordinator.fleet.FleetView;
-import org.openautoglm.oag.coordinator.leader.LeaderService;
+import org.openautoglm.oag.coordinator.leader.TickingLeaderService;
 import org.openautoglm.oag.coordinator.propose.Proposer;
 import org.openautoglm.oag.coordinator.raft.RaftNode;
 import org.openautoglm.oag.coordinator.state.FailoverSettings;
@@ -38,11 +35,10 @@ import org.slf4j.LoggerFactory;
  * long each UP node has been silent (from the leader's in-memory heartbeat table; a node
  * never heard since this leader became ready gets a full TTL from then before any verdict,
  * its available work included), asks the {@link SilenceJudge} what that means under the replicated
- * settings and storm guard, and proposes the verdicts (NodesSilent, SetStormGuard). One
- * proposal at a time; its memory is only what is in flight, so a new leader picks up from
- * the replicated state.
+ * settings and storm guard, and proposes the verdicts (NodesSilent, SetStormGuard), one
+ * proposal at a time ({@link TickingLeaderService}).
  */
-public final class FailoverController implements LeaderService, AutoCloseable {
+public final class FailoverController extends TickingLeaderService {
   private static final Logger LOG = LoggerFactory.getLogger(FailoverController.class);
   static final long TICK_MS = 100;
 
@@ -50,11 +46,7 @@ public final class FailoverController implements LeaderService, AutoCloseable {
   private final Function<Command, CompletableFuture<CommandResult>> proposer;
   private final FleetView fleet;
   private final LongSupplier nanoClock;
-  private final ScheduledExecutorService executor;
   private volatile long readyAtNanos;
-  private volatile boolean active;
-  private volatile boolean proposing;
-  private ScheduledFuture<?> ticks;
   private final Counter nodesDown;
   private final Counter availableMoves;
 
@@ -66,6 +58,7 @@ public final class FailoverController implements LeaderService, AutoCloseable {
    */
   public FailoverController(Supplier<StateStore> store, Function<Command, CompletableFuture<CommandResult>> proposer,
       FleetView fleet, LongSupplier nanoClock, ScheduledExecutorService executor, MeterRegistry meters) {
+    super("failover", TICK_MS, executor);
     this.nodesDown = Counter.builder("oag_failover_nodes_down").description("nodes this leader declared down")
         .register(meters);
     this.availableMoves = Counter.builder("oag_failover_available_moves")
@@ -75,62 +68,29 @@ public final class FailoverController implements LeaderService, AutoCloseable {
     this.proposer = proposer;
     this.fleet = fleet;
     this.nanoClock = nanoClock;
-    this.executor = executor;
   }
 
   /** The controller of {@code raft}'s leader, with its own thread; close it with the node. */
   public static FailoverController onLeader(RaftNode raft, Proposer proposer, FleetView fleet,
       MeterRegistry meters) {
-    ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "oag-failover-" + raft.nodeId());
-      t.setDaemon(true);
-      return t;
-    });
-    return new FailoverController(raft::store, proposer::propose, fleet, System::nanoTime, thread, meters);
+    return new FailoverController(raft::store, proposer::propose, fleet, System::nanoTime,
+        thread("oag-failover-" + raft.nodeId()), meters);
   }
 
   @Override
-  public void close() {
-    onStepDown();
-    if (executor != null) {
-      executor.shutdownNow();
-    }
-  }
-
-  @Override
-  public synchronized void onLeaderReady(long term) {
+  protected void started(long term) {
     readyAtNanos = nanoClock.getAsLong();
-    active = true;
-    proposing = false;
-    if (ticks == null && executor != null) {
-      ticks = executor.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
-    }
   }
 
+  /** One look at the fleet; proposes what the judge decides. */
   @Override
-  public synchronized void onStepDown() {
-    active = false;
-    if (ticks != null) {
-      ticks.cancel(false);
-      ticks = null;
-    }
-  }
-
-  /** One look at the fleet; proposes what the judge decides unless a proposal is in flight. */
-  void tick() {
-    if (!active || proposing) {
-      return;
-    }
-    try {
-      StateStore s = store.get();
-      ClusterRecord cluster = s.meta().getCluster();
-      FailoverSettings settings = FailoverSettings.of(cluster.getFailover());
-      Verdict verdict = SilenceJudge.judge(silences(s, settings), settings, cluster.getStormGuard().getOn());
-      if (!verdict.isEmpty()) {
-        propose(verdict);
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("event=failover_tick_failed reason=\"{}\"", e.toString());
+  protected void look() {
+    StateStore s = store.get();
+    ClusterRecord cluster = s.meta().getCluster();
+    FailoverSettings settings = FailoverSettings.of(cluster.getFailover());
+    Verdict verdict = SilenceJudge.judge(silences(s, settings), settings, cluster.getStormGuard().getOn());
+    if (!verdict.isEmpty()) {
+      propose(verdict);
     }
   }
 
@@ -177,16 +137,10 @@ public final class FailoverController implements LeaderService, AutoCloseable {
         (n.getDown() ? nodesDown : availableMoves).increment();
       });
     }
-    proposing = true;
     CompletableFuture<?> all = CompletableFuture.completedFuture(null);
     for (Command c : commands) {
       all = all.thenCompose(x -> proposer.apply(c));
     }
-    all.whenComplete((r, error) -> {
-      if (error != null) {
-        LOG.info("event=failover_not_applied reason=\"{}\"", error.toString());
-      }
-      proposing = false;
-    });
+    proposing(all);
   }
 }

@@ -3,10 +3,7 @@ package org.openautoglm.oag.coordinator.migration;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -15,7 +12,8 @@ import org.openautoglm.oag.command.v1.CommandHeader;
 import org.openautoglm.oag.command.v1.CommandResult;
 import org.openautoglm.oag.command.v1.FinishDrain;
 import org.openautoglm.oag.command.v1.MigrateTasks;
-import org.openautoglm.oag.coordinator.leader.LeaderService;
+import org.openautoglm.oag.command.v1.Migration;
+import org.openautoglm.oag.coordinator.leader.TickingLeaderService;
 import org.openautoglm.oag.coordinator.propose.Proposer;
 import org.openautoglm.oag.coordinator.raft.RaftNode;
 import org.openautoglm.oag.coordinator.state.StateStore;
@@ -26,23 +24,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The drain controller: on the ready leader, every {@link #TICK_MS} ms, it asks the
  * {@link DrainPlanner} what each draining node needs next and proposes it (MigrateTasks,
- * FinishDrain), one proposal at a time. Its memory is only what is in flight: the drains and
- * migrations are replicated, so a new leader picks them up.
+ * FinishDrain), one proposal at a time ({@link TickingLeaderService}).
  */
-public final class DrainController implements LeaderService, AutoCloseable {
+public final class DrainController extends TickingLeaderService {
   private static final Logger LOG = LoggerFactory.getLogger(DrainController.class);
   static final long TICK_MS = 250;
 
   private final Supplier<StateStore> store;
   private final Function<Command, CompletableFuture<CommandResult>> proposer;
   private final LongSupplier wallClock;
-  private final ScheduledExecutorService executor;
   private final Counter migrations;
   private final Counter forced;
   private final Counter finished;
-  private volatile boolean active;
-  private volatile boolean proposing;
-  private ScheduledFuture<?> ticks;
 
   /**
    * @param proposer proposes a command on this leader (the Proposer; a test applies directly)
@@ -51,10 +44,10 @@ public final class DrainController implements LeaderService, AutoCloseable {
    */
   public DrainController(Supplier<StateStore> store, Function<Command, CompletableFuture<CommandResult>> proposer,
       LongSupplier wallClock, ScheduledExecutorService executor, MeterRegistry meters) {
+    super("drain", TICK_MS, executor);
     this.store = store;
     this.proposer = proposer;
     this.wallClock = wallClock;
-    this.executor = executor;
     this.migrations = Counter.builder("oag_drain_migrations").description("migrations a drain began")
         .register(meters);
     this.forced = Counter.builder("oag_drain_deadline_stops")
@@ -65,81 +58,38 @@ public final class DrainController implements LeaderService, AutoCloseable {
 
   /** The controller of {@code raft}'s leader, with its own thread; close it with the node. */
   public static DrainController onLeader(RaftNode raft, Proposer proposer, MeterRegistry meters) {
-    ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "oag-drain-" + raft.nodeId());
-      t.setDaemon(true);
-      return t;
-    });
-    return new DrainController(raft::store, proposer::propose, System::currentTimeMillis, thread, meters);
+    return new DrainController(raft::store, proposer::propose, System::currentTimeMillis,
+        thread("oag-drain-" + raft.nodeId()), meters);
   }
 
+  /** One look at every draining node; proposes the first node's next step. */
   @Override
-  public void close() {
-    onStepDown();
-    if (executor != null) {
-      executor.shutdownNow();
-    }
-  }
-
-  @Override
-  public synchronized void onLeaderReady(long term) {
-    active = true;
-    proposing = false;
-    if (ticks == null && executor != null) {
-      ticks = executor.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  @Override
-  public synchronized void onStepDown() {
-    active = false;
-    if (ticks != null) {
-      ticks.cancel(false);
-      ticks = null;
-    }
-  }
-
-  /** One look at every draining node; proposes the first node's next step unless one is in flight. */
-  void tick() {
-    if (!active || proposing) {
-      return;
-    }
-    try {
-      StateStore s = store.get();
-      for (NodeRecord node : s.nodes()) {
-        if (!node.hasDrain()) {
-          continue;
-        }
-        DrainPlanner.Step step = DrainPlanner.plan(node, s.tasksOnNode(node.getId()), wallClock.getAsLong());
-        if (step.finished()) {
-          LOG.info("event=drain_finished node={}", node.getId());
-          finished.increment();
-          propose(Command.newBuilder().setFinishDrain(FinishDrain.newBuilder().setNodeId(node.getId())));
-          return;
-        }
-        if (!step.migrations().isEmpty()) {
-          long stops = step.migrations().stream().filter(m -> m.getForce()).count();
-          LOG.info("event=drain_step node={} migrations={} stopped_at_deadline={}", node.getId(),
-              step.migrations().size() - stops, stops);
-          migrations.increment(step.migrations().size() - stops);
-          forced.increment(stops);
-          propose(Command.newBuilder().setMigrateTasks(MigrateTasks.newBuilder().addAllMigrations(step.migrations())));
-          return;
-        }
+  protected void look() {
+    StateStore s = store.get();
+    for (NodeRecord node : s.nodes()) {
+      if (!node.hasDrain()) {
+        continue;
       }
-    } catch (RuntimeException e) {
-      LOG.warn("event=drain_tick_failed reason=\"{}\"", e.toString());
+      DrainPlanner.Step step = DrainPlanner.plan(node, s.tasksOnNode(node.getId()), wallClock.getAsLong());
+      if (step.finished()) {
+        LOG.info("event=drain_finished node={}", node.getId());
+        finished.increment();
+        propose(Command.newBuilder().setFinishDrain(FinishDrain.newBuilder().setNodeId(node.getId())));
+        return;
+      }
+      if (!step.migrations().isEmpty()) {
+        long stops = step.migrations().stream().filter(Migration::getForce).count();
+        LOG.info("event=drain_step node={} migrations={} stopped_at_deadline={}", node.getId(),
+            step.migrations().size() - stops, stops);
+        migrations.increment(step.migrations().size() - stops);
+        forced.increment(stops);
+        propose(Command.newBuilder().setMigrateTasks(MigrateTasks.newBuilder().addAllMigrations(step.migrations())));
+        return;
+      }
     }
   }
 
   private void propose(Command.Builder command) {
-    proposing = true;
-    proposer.apply(command.setHeader(CommandHeader.newBuilder().setVersion(1)).build())
-        .whenComplete((result, error) -> {
-          if (error != null) {
-            LOG.info("event=drain_step_not_applied reason=\"{}\"", error.toString());
-          }
-          proposing = false;
-        });
+    proposing(proposer.apply(command.setHeader(CommandHeader.newBuilder().setVersion(1)).build()));
   }
 }
