@@ -21,7 +21,7 @@ final class CommandDispatcher {
       new UpdateTaskDesiredApplier(), new RegisterNodeApplier(), new PlaceTasksApplier(),
       new ReportAllocationsApplier(), new SetNodeEligibilityApplier(), new SetFailoverSettingsApplier(),
       new NodesSilentApplier(), new SetStormGuardApplier(), new DrainNodeApplier(), new MigrateTasksApplier(),
-      new FinishDrainApplier());
+      new FinishDrainApplier(), new SetRebalanceSettingsApplier());
 
   private final SubmitTaskApplier submitTask;
   private final UpdateTaskDesiredApplier updateTaskDesired;
@@ -35,13 +35,14 @@ final class CommandDispatcher {
   private final DrainNodeApplier drainNode;
   private final MigrateTasksApplier migrateTasks;
   private final FinishDrainApplier finishDrain;
+  private final SetRebalanceSettingsApplier setRebalanceSettings;
 
   CommandDispatcher(SubmitTaskApplier submitTask, UpdateTaskDesiredApplier updateTaskDesired,
       RegisterNodeApplier registerNode, PlaceTasksApplier placeTasks,
       ReportAllocationsApplier reportAllocations, SetNodeEligibilityApplier setNodeEligibility,
       SetFailoverSettingsApplier setFailoverSettings, NodesSilentApplier nodesSilent,
       SetStormGuardApplier setStormGuard, DrainNodeApplier drainNode, MigrateTasksApplier migrateTasks,
-      FinishDrainApplier finishDrain) {
+      FinishDrainApplier finishDrain, SetRebalanceSettingsApplier setRebalanceSettings) {
     this.submitTask = submitTask;
     this.updateTaskDesired = updateTaskDesired;
     this.registerNode = registerNode;
@@ -54,6 +55,7 @@ final class CommandDispatcher {
     this.drainNode = drainNode;
     this.migrateTasks = migrateTasks;
     this.finishDrain = finishDrain;
+    this.setRebalanceSettings = setRebalanceSettings;
   }
 
   /** An applier bound to its body. */
@@ -81,6 +83,7 @@ final class CommandDispatcher {
       case DRAIN_NODE -> new Route<>(drainNode, command.getDrainNode());
       case MIGRATE_TASKS -> new Route<>(migrateTasks, command.getMigrateTasks());
       case FINISH_DRAIN -> new Route<>(finishDrain, command.getFinishDrain());
+      case SET_REBALANCE_SETTINGS -> new Route<>(setRebalanceSettings, command.getSetRebalanceSettings());
       case BODY_NOT_SET -> null;
     };
   }
