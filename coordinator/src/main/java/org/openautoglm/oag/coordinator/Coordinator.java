@@ -21,6 +21,7 @@ import org.openautoglm.oag.coordinator.http.HttpEndpoint;
 import org.openautoglm.oag.coordinator.http.Readiness;
 import org.openautoglm.oag.coordinator.leader.LeaderServices;
 import org.openautoglm.oag.coordinator.migration.DrainController;
+import org.openautoglm.oag.coordinator.migration.Rebalancer;
 import org.openautoglm.oag.coordinator.peer.PeerClient;
 import org.openautoglm.oag.coordinator.peer.PeerEndpoint;
 import org.openautoglm.oag.coordinator.propose.Proposer;
@@ -52,6 +53,7 @@ public final class Coordinator implements AutoCloseable {
   private final FleetController fleet;
   private final FailoverController failover;
   private final DrainController drains;
+  private final Rebalancer rebalancer;
   private final ApiServer api;
   private final HttpEndpoint http;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -69,6 +71,7 @@ public final class Coordinator implements AutoCloseable {
     FleetController fleet = null;
     FailoverController failover = null;
     DrainController drains = null;
+    Rebalancer rebalancer = null;
     ApiServer api = null;
     try {
       proposer = new Proposer(raft, Clock.SYSTEM, config.groupCommitMaxCommands(),
@@ -77,14 +80,17 @@ public final class Coordinator implements AutoCloseable {
       api = new ApiServer(config, raft, proposer, peers, meters, fleet);
       failover = FailoverController.onLeader(raft, proposer, fleet.view(), meters);
       drains = DrainController.onLeader(raft, proposer, meters);
+      rebalancer = Rebalancer.onLeader(raft, proposer, fleet.view(), meters);
       leaderServices.register(fleet);
       leaderServices.register(failover);
       leaderServices.register(drains);
+      leaderServices.register(rebalancer);
       leaderServices.bind(raft);
       this.proposer = proposer;
       this.fleet = fleet;
       this.failover = failover;
       this.drains = drains;
+      this.rebalancer = rebalancer;
       this.api = api;
       registerGauges();
       this.http = config.httpPort() < 0 ? null
@@ -97,10 +103,12 @@ public final class Coordinator implements AutoCloseable {
       }
       if (failover != null) {
         failover.close();
-    drains.close();
       }
       if (drains != null) {
         drains.close();
+      }
+      if (rebalancer != null) {
+        rebalancer.close();
       }
       if (fleet != null) {
         fleet.close();
@@ -227,6 +235,8 @@ public final class Coordinator implements AutoCloseable {
     }
     leaderServices.close();
     failover.close();
+    drains.close();
+    rebalancer.close();
     fleet.close();
     api.close();
     proposer.close();

@@ -224,7 +224,7 @@ final class PlacementLoop {
           t.getSpec().getConstraintsList().stream().map(Constraint::parse).toList(),
           t.getSpec().getPlacement() == PlacementStrategy.SPREAD
               ? TaskDemand.Strategy.SPREAD : TaskDemand.Strategy.BINPACK,
-          avoid(t)));
+          avoid(t), t.hasMigration() ? t.getMigration().getToNode() : ""));
     }
     Plan plan = Scheduler.schedule(nodes, demands);
     PlaceTasks.Builder command = PlaceTasks.newBuilder();

@@ -20,7 +20,9 @@ import java.util.Map;
  * the node has of used / capacity): {@code BINPACK} wants it high, {@code SPREAD} low. Nodes
  * within {@link #NEAR_EQUAL} of the best score count as equal, and of those the one with the
  * lowest live CPU wins (the inverse-CPU weighting of the original design), then the first by
- * id. A task that needs no GPU goes to a node with GPUs only when no other node fits. A task with no feasible node waits, with the reason: which constraint no node matches,
+ * id. A task that needs no GPU goes to a node with GPUs only when no other node fits. A task
+ * with a preferred node (the rebalancer's target) goes there whenever it is feasible. A task
+ * with no feasible node waits, with the reason: which constraint no node matches,
  * or which resource is short and the largest amount of it free anywhere.
  *
  * <p>Cost: O(tasks x nodes) comparisons of a few numbers each, with no allocation per task or pair.
@@ -146,6 +148,13 @@ public final class Scheduler {
       }
       if (!any) {
         return -1;
+      }
+      if (!task.prefer().isEmpty()) {
+        for (int i = 0; i < n; i++) {
+          if (!Double.isNaN(score[i]) && usable.get(i).id().equals(task.prefer())) {
+            return i;
+          }
+        }
       }
       int chosen = -1;
       for (int i = 0; i < n; i++) {

@@ -9,9 +9,11 @@ import java.util.Set;
  *
  * @param order FIFO position within a priority (the task's sequence number)
  * @param avoid nodes this task must not be placed on (it failed there, or migrates off it)
+ * @param prefer the node to take whenever it is feasible (where the rebalancer moves the task);
+ *     empty: none
  */
 public record TaskDemand(String id, long order, int priority, Resources request,
-    List<Constraint> constraints, Strategy strategy, Set<String> avoid) {
+    List<Constraint> constraints, Strategy strategy, Set<String> avoid, String prefer) {
 
   /** Where among the nodes that fit a task goes. */
   public enum Strategy {
@@ -27,5 +29,12 @@ public record TaskDemand(String id, long order, int priority, Resources request,
     Objects.requireNonNull(strategy, "strategy");
     constraints = List.copyOf(constraints);
     avoid = Set.copyOf(avoid);
+    Objects.requireNonNull(prefer, "prefer");
+  }
+
+  /** A task with no preferred node. */
+  public TaskDemand(String id, long order, int priority, Resources request, List<Constraint> constraints,
+      Strategy strategy, Set<String> avoid) {
+    this(id, order, priority, request, constraints, strategy, avoid, "");
   }
 }

@@ -44,6 +44,18 @@ class SchedulerTest {
   }
 
   @Test
+  void aPreferredNodeIsTakenWhenItFitsAndOtherwiseTheUsualChoice() {
+    List<NodeSnapshot> nodes = List.of(node("a", 4000, 4096), node("b", 4000, 512));
+    TaskDemand plain = task("t", 1, 1000, 256);
+    TaskDemand toB = new TaskDemand("t", 1, 0, plain.request(), List.of(), Strategy.SPREAD, Set.of(), "b");
+    TaskDemand toFullB = new TaskDemand("u", 2, 0, new Resources(1000, 1024, 0), List.of(), Strategy.SPREAD,
+        Set.of(), "b");
+
+    assertThat(placed(Scheduler.schedule(nodes, List.of(toB)))).containsEntry("t", "b");
+    assertThat(placed(Scheduler.schedule(nodes, List.of(toFullB)))).containsEntry("u", "a");
+  }
+
+  @Test
   void resourcesTakenEarlierInThePassCount() {
     Plan plan = Scheduler.schedule(List.of(node("a", 1000, 1000)),
         List.of(task("t1", 1, 600, 100), task("t2", 2, 600, 100)));

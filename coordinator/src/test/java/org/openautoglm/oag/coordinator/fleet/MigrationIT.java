@@ -22,21 +22,24 @@ import org.openautoglm.oag.command.v1.CommandBatch;
 import org.openautoglm.oag.command.v1.CommandHeader;
 import org.openautoglm.oag.command.v1.CommandResult;
 import org.openautoglm.oag.command.v1.DrainNode;
+import org.openautoglm.oag.command.v1.SetRebalanceSettings;
 import org.openautoglm.oag.command.v1.SubmitTask;
 import org.openautoglm.oag.coordinator.MiniCluster;
 import org.openautoglm.oag.state.v1.Fencing;
 import org.openautoglm.oag.state.v1.NodeRecord;
 import org.openautoglm.oag.state.v1.ReadinessRecord;
+import org.openautoglm.oag.state.v1.RebalanceSettingsRecord;
 import org.openautoglm.oag.state.v1.TaskRecord;
 import org.openautoglm.oag.state.v1.TaskSpecRecord;
 import org.openautoglm.oag.state.v1.TaskStatus;
 
 /**
- * A drain on an in-process cluster with scripted agents that do what their desired sets say:
- * an exclusive task moves break-before-make, an available one with a readiness check
- * make-before-break, and the drain finishes once nothing is left on the node.
+ * Drains and the rebalancer on an in-process cluster with scripted agents that do what their
+ * desired sets say: an exclusive task moves break-before-make, an available one with a
+ * readiness check make-before-break; a drain finishes once nothing is left on the node; movable
+ * tasks spread onto a node that joins and then stay put.
  */
-class DrainIT {
+class MigrationIT {
   private static final Duration WITHIN = Duration.ofSeconds(20);
   @TempDir Path dir;
   private MiniCluster cluster;
@@ -62,8 +65,11 @@ class DrainIT {
   }
 
   private TaskRecord submit(String name, boolean makeBeforeBreak) throws Exception {
-    TaskSpecRecord.Builder spec = TaskSpecRecord.newBuilder().setName(name).setCommand("sleep").addArgs("100")
-        .setCpuMillis(100).setMemoryMib(64);
+    return submit(TaskSpecRecord.newBuilder().setName(name).setCommand("sleep").addArgs("100")
+        .setCpuMillis(100).setMemoryMib(64), makeBeforeBreak);
+  }
+
+  private TaskRecord submit(TaskSpecRecord.Builder spec, boolean makeBeforeBreak) throws Exception {
     if (makeBeforeBreak) {
       spec.setFencing(Fencing.AVAILABLE).setReadiness(ReadinessRecord.newBuilder().setTcpPort(8080));
     }
@@ -92,7 +98,7 @@ class DrainIT {
     if (set == null) {
       return List.of();
     }
-    return set.getAllocationsList().stream().map(DrainIT::obeyed).toList();
+    return set.getAllocationsList().stream().map(MigrationIT::obeyed).toList();
   }
 
   private static AllocationStatus obeyed(DesiredAllocation a) {
@@ -147,5 +153,39 @@ class DrainIT {
         assertThat(report.getMigrated()).isEqualTo(2);
       }
     }
+  }
+
+  @Test
+  void movableTasksSpreadOntoANodeThatJoinsAndThenStayPut() throws Exception {
+    propose(Command.newBuilder().setSetRebalanceSettings(SetRebalanceSettings.newBuilder()
+        .setSettings(RebalanceSettingsRecord.newBuilder().setIntervalMs(1_000))));
+    try (TestAgent busy = connected("busy")) {
+      List<TaskRecord> tasks = new java.util.ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        // 6 x 500 millicores of busy's 4000: 75 % in use.
+        tasks.add(submit(TaskSpecRecord.newBuilder().setName("m" + i).setCommand("sleep").addArgs("100")
+            .setCpuMillis(500).setMemoryMib(64).setMovable(true), false));
+      }
+      runUntil(busy, null, () -> tasks.stream().allMatch(t -> task(t).getStatus() == TaskStatus.RUNNING));
+
+      try (TestAgent joined = connected("joined")) {
+        // 75 against 0 points: three moves of 12.5 points each leave 37.5 on both.
+        runUntil(busy, joined, () -> onNode("joined", tasks) == 3 && onNode("busy", tasks) == 3
+            && tasks.stream().allMatch(t -> task(t).getStatus() == TaskStatus.RUNNING && !task(t).hasMigration()));
+        // Balanced within the threshold: nothing moves any more.
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+            .until(() -> {
+              busy.heartbeat(obey(busy));
+              joined.heartbeat(obey(joined));
+              return onNode("joined", tasks) == 3 && tasks.stream().noneMatch(t -> task(t).hasMigration());
+            });
+        assertThat(tasks).allSatisfy(t -> assertThat(task(t).getAllocation().getGeneration()).isLessThanOrEqualTo(2));
+      }
+    }
+  }
+
+  private long onNode(String node, List<TaskRecord> tasks) {
+    return tasks.stream().filter(t -> node.equals(task(t).getAllocation().getNode())
+        && task(t).getAllocation().getStatus() == org.openautoglm.oag.state.v1.AllocationStatus.ALLOC_RUNNING).count();
   }
 }
