@@ -146,6 +146,11 @@ final class PlaceTasksApplier implements CommandApplier<PlaceTasks> {
     if (previous != p.getPreviousGeneration()) {
       return Optional.of("generation changed (expected " + p.getPreviousGeneration() + ", is " + previous + ")");
     }
+    if (!newInstance && task.hasMigration() && task.getMigration().hasOld()
+        && TaskStates.isLive(task.getMigration().getOld().getStatus())) {
+      return Optional.of("its old instance " + task.getMigration().getOld().getId() + " on "
+          + task.getMigration().getOld().getNode() + " is still stopping");
+    }
     if (!newInstance && task.hasAllocation() && !TaskStates.isEnded(task.getAllocation().getStatus())) {
       return Optional.of("previous allocation " + task.getAllocation().getId() + " is "
           + Events.allocationState(task.getAllocation().getStatus()) + ", not ended");

@@ -196,6 +196,28 @@ class MigrationAppliersTest {
   }
 
   @Test
+  void aTaskIsNotPlacedAgainWhileTheOldInstanceOfItsMigrationStillStops() throws IOException {
+    TaskRecord t = running("served", true);
+    migrate(t, false);
+    feed.one(1, place(1, 5_000, placement(t.getId(), "n2", get(t).getVersion()).toBuilder()
+        .setPreviousGeneration(1).build()));
+    feed.one(1, reports(1, 6_000, "n2", report(t.getId(), 2, AllocationStatus.ALLOC_RUNNING).setReady(true)));
+    // Handed over; then the new instance fails for good and the task waits for a node again.
+    feed.one(1, reports(1, 6_500, "n2", report(t.getId(), 2, AllocationStatus.ALLOC_FAILED)));
+    assertThat(get(t).getStatus()).isEqualTo(TaskStatus.PENDING);
+
+    CommandResult early = feed.one(1, place(1, 7_000, placement(t.getId(), "n2", get(t).getVersion()).toBuilder()
+        .setPreviousGeneration(2).build()));
+    assertThat(early.getRejected(0).getReason()).contains("old instance " + t.getId() + ".1 on n1 is still stopping");
+
+    feed.one(1, reports(1, 7_500, "n1", report(t.getId(), 1, AllocationStatus.KILLED)));
+    CommandResult placed = feed.one(1, place(1, 8_000, placement(t.getId(), "n2", get(t).getVersion()).toBuilder()
+        .setPreviousGeneration(2).build()));
+    assertThat(placed.getRejectedList()).isEmpty();
+    assertThat(get(t).getAllocation().getGeneration()).isEqualTo(3);
+  }
+
+  @Test
   void atTheDeadlineWhatIsLeftIsStoppedAndTheReportSaysSo() throws IOException {
     TaskRecord t = running("served", true);
     drain("n1", 5_000);
