@@ -18,8 +18,10 @@ import org.openautoglm.oag.api.v1.ClusterServiceGrpc;
 import org.openautoglm.oag.api.v1.CreateTaskRequest;
 import org.openautoglm.oag.api.v1.DrainNodeRequest;
 import org.openautoglm.oag.api.v1.DrainStatusRequest;
+import org.openautoglm.oag.api.v1.GetRebalanceSettingsRequest;
 import org.openautoglm.oag.api.v1.GetTaskRequest;
 import org.openautoglm.oag.api.v1.ReadConsistency;
+import org.openautoglm.oag.api.v1.RebalanceSettings;
 import org.openautoglm.oag.api.v1.Resources;
 import org.openautoglm.oag.api.v1.TaskActionRequest;
 import org.openautoglm.oag.api.v1.TaskSpec;
@@ -91,6 +93,10 @@ class BadInputIT {
     assertInvalid(() -> nodes.drainStatus(DrainStatusRequest.getDefaultInstance()), "node_id");
     assertThat(refused(() -> nodes.drainStatus(DrainStatusRequest.newBuilder().setNodeId("n404").build()))
         .getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    assertInvalid(() -> nodes.setRebalanceSettings(RebalanceSettings.newBuilder().setThresholdPercent(101).build()),
+        "settings.threshold_percent");
+    assertThat(nodes.getRebalanceSettings(GetRebalanceSettingsRequest.getDefaultInstance()).getThresholdPercent())
+        .isEqualTo(20);
 
     assertThat(refused(() -> tasks.stop(TaskActionRequest.newBuilder().setTaskId("t999").build()))
         .getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);

@@ -14,6 +14,7 @@ import org.openautoglm.oag.api.v1.NodeEligibility;
 import org.openautoglm.oag.api.v1.NodeState;
 import org.openautoglm.oag.api.v1.ProcessMetrics;
 import org.openautoglm.oag.api.v1.Readiness;
+import org.openautoglm.oag.api.v1.RebalanceSettings;
 import org.openautoglm.oag.api.v1.Resources;
 import org.openautoglm.oag.api.v1.RestartPolicy;
 import org.openautoglm.oag.api.v1.Task;
@@ -33,6 +34,7 @@ import org.openautoglm.oag.state.v1.GpuRecord;
 import org.openautoglm.oag.state.v1.MigrationRecord;
 import org.openautoglm.oag.state.v1.NodeRecord;
 import org.openautoglm.oag.state.v1.ReadinessRecord;
+import org.openautoglm.oag.state.v1.RebalanceSettingsRecord;
 import org.openautoglm.oag.state.v1.Restart;
 import org.openautoglm.oag.state.v1.TaskRecord;
 import org.openautoglm.oag.state.v1.TaskSpecRecord;
@@ -294,6 +296,30 @@ final class ApiMapper {
         .setKeeperPeriodMs(s.getKeeperPeriodMs())
         .setStormPercent(s.getStormPercent())
         .setMaxReschedules(s.getMaxReschedules())
+        .build();
+  }
+
+  /** The rebalancer's settings in force: a field left 0 in {@code r} shows its default. */
+  static RebalanceSettings toApi(RebalanceSettingsRecord r) {
+    org.openautoglm.oag.coordinator.state.RebalanceSettings s =
+        org.openautoglm.oag.coordinator.state.RebalanceSettings.of(r);
+    return RebalanceSettings.newBuilder()
+        .setThresholdPercent(s.thresholdPercent())
+        .setMaxMoves(s.maxMoves())
+        .setIntervalMs(s.intervalMs())
+        .setCooldownMs(s.cooldownMs())
+        .setDisabled(s.disabled())
+        .build();
+  }
+
+  /** Copied as given: a field left 0 takes its default when applied, the rest are checked there. */
+  static RebalanceSettingsRecord toRecord(RebalanceSettings s) {
+    return RebalanceSettingsRecord.newBuilder()
+        .setThresholdPercent(s.getThresholdPercent())
+        .setMaxMoves(s.getMaxMoves())
+        .setIntervalMs(s.getIntervalMs())
+        .setCooldownMs(s.getCooldownMs())
+        .setDisabled(s.getDisabled())
         .build();
   }
 

@@ -22,10 +22,12 @@ import org.openautoglm.oag.api.v1.Event;
 import org.openautoglm.oag.api.v1.EventsRequest;
 import org.openautoglm.oag.api.v1.FailoverSettings;
 import org.openautoglm.oag.api.v1.GetFailoverSettingsRequest;
+import org.openautoglm.oag.api.v1.GetRebalanceSettingsRequest;
 import org.openautoglm.oag.api.v1.ListNodesReply;
 import org.openautoglm.oag.api.v1.ListNodesRequest;
 import org.openautoglm.oag.api.v1.Member;
 import org.openautoglm.oag.api.v1.NodeReply;
+import org.openautoglm.oag.api.v1.RebalanceSettings;
 import org.openautoglm.oag.api.v1.SetNodeEligibilityRequest;
 import org.openautoglm.oag.api.v1.TransferLeaderReply;
 import org.openautoglm.oag.api.v1.TransferLeaderRequest;
@@ -35,6 +37,7 @@ import org.openautoglm.oag.command.v1.CommandResult;
 import org.openautoglm.oag.command.v1.DrainNode;
 import org.openautoglm.oag.command.v1.SetFailoverSettings;
 import org.openautoglm.oag.command.v1.SetNodeEligibility;
+import org.openautoglm.oag.command.v1.SetRebalanceSettings;
 import org.openautoglm.oag.coordinator.Clock;
 import org.openautoglm.oag.coordinator.CoordinatorException;
 import org.openautoglm.oag.coordinator.PeerAddress;
@@ -54,8 +57,9 @@ import org.openautoglm.oag.state.v1.NodeRecord;
  * member is shown as such), leadership transfer, the node list (leader only:
  * heartbeats live in the leader's memory; a follower answers not-leader with
  * the leader's address), cordoning, uncordoning and draining a node (replicated writes), a
- * drain's progress (any member: read from replicated state) and the event log (any member:
- * events are replicated), streamed with flow control and, on request, followed.
+ * drain's progress (any member: read from replicated state), the failover and rebalance
+ * settings (read from any member, replaced by a replicated write) and the event log (any
+ * member: events are replicated), streamed with flow control and, on request, followed.
  */
 final class ClusterEndpoint extends ClusterServiceGrpc.ClusterServiceImplBase implements AutoCloseable {
   private static final long PEER_TIMEOUT_MS = 1500;
@@ -155,6 +159,21 @@ final class ClusterEndpoint extends ClusterServiceGrpc.ClusterServiceImplBase im
     Command command = command().setSetFailoverSettings(SetFailoverSettings.newBuilder()
         .setSettings(ApiMapper.toRecord(request))).build();
     TaskEndpoint.Replies.send(write(command, r -> ApiMapper.toApi(raft.store().meta().getCluster())), out);
+  }
+
+  @Override
+  public void getRebalanceSettings(GetRebalanceSettingsRequest request, StreamObserver<RebalanceSettings> out) {
+    TaskEndpoint.Replies.send(afterReadBarrier(
+        () -> ApiMapper.toApi(raft.store().meta().getCluster().getRebalance())), out);
+  }
+
+  /** Validated before proposing, so a bad field is named without touching the log. */
+  @Override
+  public void setRebalanceSettings(RebalanceSettings request, StreamObserver<RebalanceSettings> out) {
+    Command command = command().setSetRebalanceSettings(SetRebalanceSettings.newBuilder()
+        .setSettings(ApiMapper.toRecord(request))).build();
+    TaskEndpoint.Replies.send(write(command,
+        r -> ApiMapper.toApi(raft.store().meta().getCluster().getRebalance())), out);
   }
 
   private ListNodesReply nodes() {

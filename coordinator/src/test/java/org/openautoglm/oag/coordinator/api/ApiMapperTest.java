@@ -11,6 +11,7 @@ import org.openautoglm.oag.api.v1.FencingMode;
 import org.openautoglm.oag.api.v1.Node;
 import org.openautoglm.oag.api.v1.NodeState;
 import org.openautoglm.oag.api.v1.Readiness;
+import org.openautoglm.oag.api.v1.RebalanceSettings;
 import org.openautoglm.oag.api.v1.Task;
 import org.openautoglm.oag.api.v1.TaskSpec;
 import org.openautoglm.oag.api.v1.Thresholds;
@@ -27,6 +28,7 @@ import org.openautoglm.oag.state.v1.MigrationRecord;
 import org.openautoglm.oag.state.v1.NodeRecord;
 import org.openautoglm.oag.state.v1.NodeStatus;
 import org.openautoglm.oag.state.v1.ReadinessRecord;
+import org.openautoglm.oag.state.v1.RebalanceSettingsRecord;
 import org.openautoglm.oag.state.v1.TaskRecord;
 import org.openautoglm.oag.state.v1.TaskSpecRecord;
 import org.openautoglm.oag.state.v1.ThresholdAction;
@@ -218,5 +220,17 @@ class ApiMapperTest {
     assertThat(idle.getDraining()).isFalse();
     assertThat(idle.getDrainDeadlineMs()).isZero();
     assertThat(idle.hasLastDrain()).isFalse();
+  }
+
+  @Test
+  void rebalanceSettingsShowTheDefaultsInForceAndGoToTheRecordAsGiven() {
+    RebalanceSettings shown = ApiMapper.toApi(RebalanceSettingsRecord.newBuilder().setMaxMoves(7).build());
+    RebalanceSettings given = RebalanceSettings.newBuilder().setThresholdPercent(101).setCooldownMs(1)
+        .setDisabled(true).build();
+
+    assertThat(shown).isEqualTo(RebalanceSettings.newBuilder().setThresholdPercent(20).setMaxMoves(7)
+        .setIntervalMs(5_000).setCooldownMs(120_000).build());
+    assertThat(ApiMapper.toRecord(given)).as("left for the applier to check").isEqualTo(RebalanceSettingsRecord
+        .newBuilder().setThresholdPercent(101).setCooldownMs(1).setDisabled(true).build());
   }
 }
