@@ -12,6 +12,7 @@ import org.openautoglm.oag.api.v1.Event;
 import org.openautoglm.oag.api.v1.FailoverSettings;
 import org.openautoglm.oag.api.v1.Node;
 import org.openautoglm.oag.api.v1.ReadConsistency;
+import org.openautoglm.oag.api.v1.RebalanceSettings;
 import org.openautoglm.oag.api.v1.Task;
 
 /**
@@ -150,6 +151,20 @@ public interface CoordinatorClient extends AutoCloseable {
    * setting the same settings twice changes nothing.
    */
   FailoverSettings setFailoverSettings(FailoverSettings settings);
+
+  /**
+   * The rebalancer's settings in force, defaults filled in. Any member answers, once it has
+   * caught up with the leader.
+   */
+  RebalanceSettings rebalanceSettings();
+
+  /**
+   * Replaces the rebalancer's settings (a field left 0 takes its default; {@code disabled}
+   * stops it) and returns those in force. Throws {@link InvalidArgumentException} naming the
+   * field ({@code settings.threshold_percent}, ...) for a value out of range. Retried like a
+   * read: setting the same settings twice changes nothing.
+   */
+  RebalanceSettings setRebalanceSettings(RebalanceSettings settings);
 
   /**
    * Streams the event log into {@code sink}, in (index, position) order.

@@ -19,10 +19,12 @@ import org.openautoglm.oag.api.v1.ListNodesRequest;
 import org.openautoglm.oag.api.v1.ListTasksReply;
 import org.openautoglm.oag.api.v1.FailoverSettings;
 import org.openautoglm.oag.api.v1.GetFailoverSettingsRequest;
+import org.openautoglm.oag.api.v1.GetRebalanceSettingsRequest;
 import org.openautoglm.oag.api.v1.Node;
 import org.openautoglm.oag.api.v1.NodeEligibility;
 import org.openautoglm.oag.api.v1.SetNodeEligibilityRequest;
 import org.openautoglm.oag.api.v1.ReadConsistency;
+import org.openautoglm.oag.api.v1.RebalanceSettings;
 import org.openautoglm.oag.api.v1.RequestMeta;
 import org.openautoglm.oag.api.v1.Task;
 import org.openautoglm.oag.api.v1.TaskActionRequest;
@@ -202,6 +204,21 @@ final class GrpcCoordinatorClient implements CoordinatorClient {
     // Setting the same settings again changes nothing: retried like a read.
     return loop.run("SetFailoverSettings", null, (ch, deadline, tracer) ->
         prepare(ClusterServiceGrpc.newBlockingStub(ch), deadline, tracer).setFailoverSettings(req));
+  }
+
+  @Override
+  public RebalanceSettings rebalanceSettings() {
+    GetRebalanceSettingsRequest req = GetRebalanceSettingsRequest.getDefaultInstance();
+    return loop.run("GetRebalanceSettings", null, (ch, deadline, tracer) ->
+        prepare(ClusterServiceGrpc.newBlockingStub(ch), deadline, tracer).getRebalanceSettings(req));
+  }
+
+  @Override
+  public RebalanceSettings setRebalanceSettings(RebalanceSettings settings) {
+    RebalanceSettings req = Objects.requireNonNull(settings, "settings");
+    // Setting the same settings again changes nothing: retried like a read.
+    return loop.run("SetRebalanceSettings", null, (ch, deadline, tracer) ->
+        prepare(ClusterServiceGrpc.newBlockingStub(ch), deadline, tracer).setRebalanceSettings(req));
   }
 
   @Override

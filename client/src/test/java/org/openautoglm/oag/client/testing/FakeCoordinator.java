@@ -36,9 +36,11 @@ import org.openautoglm.oag.api.v1.LogsRequest;
 import org.openautoglm.oag.api.v1.Member;
 import org.openautoglm.oag.api.v1.FailoverSettings;
 import org.openautoglm.oag.api.v1.GetFailoverSettingsRequest;
+import org.openautoglm.oag.api.v1.GetRebalanceSettingsRequest;
 import org.openautoglm.oag.api.v1.Node;
 import org.openautoglm.oag.api.v1.NodeEligibility;
 import org.openautoglm.oag.api.v1.NodeReply;
+import org.openautoglm.oag.api.v1.RebalanceSettings;
 import org.openautoglm.oag.api.v1.SetNodeEligibilityRequest;
 import org.openautoglm.oag.api.v1.RequestMeta;
 import org.openautoglm.oag.api.v1.Task;
@@ -94,6 +96,9 @@ public final class FakeCoordinator implements AutoCloseable {
   private FailoverSettings failover = FailoverSettings.newBuilder().setLeaseMs(5_000).setTtlMs(6_000)
       .setAvailableTtlMs(2_000).setClockRatePpm(10_000).setKeeperPeriodMs(200).setStormPercent(50)
       .setMaxReschedules(3).build();
+  /** The coordinator's defaults. */
+  private RebalanceSettings rebalance = RebalanceSettings.newBuilder().setThresholdPercent(20).setMaxMoves(3)
+      .setIntervalMs(5_000).setCooldownMs(120_000).build();
   private final List<Event> events = new ArrayList<>();
   private final List<Follow<Event>> eventFollowers = new ArrayList<>();
   private final Map<String, List<byte[]>> stdout = new TreeMap<>();
@@ -482,6 +487,45 @@ public final class FakeCoordinator implements AutoCloseable {
       synchronized (FakeCoordinator.this) {
         failover = r.toBuilder().clearStormGuardOn().clearStormGuardReason().build();
         out.onNext(failover);
+      }
+      out.onCompleted();
+    }
+
+    @Override
+    public void getRebalanceSettings(GetRebalanceSettingsRequest r, StreamObserver<RebalanceSettings> out) {
+      if (!intercept(r, null, out)) {
+        synchronized (FakeCoordinator.this) {
+          out.onNext(rebalance);
+        }
+        out.onCompleted();
+      }
+    }
+
+    /** Refuses a value out of range naming the field, as the coordinator does; 0 keeps the default. */
+    @Override
+    public void setRebalanceSettings(RebalanceSettings r, StreamObserver<RebalanceSettings> out) {
+      if (intercept(r, null, out)) {
+        return;
+      }
+      String bad = r.getThresholdPercent() < 0 || r.getThresholdPercent() > 100 ? "settings.threshold_percent"
+          : r.getMaxMoves() < 0 || r.getMaxMoves() > 100 ? "settings.max_moves"
+          : r.getIntervalMs() != 0 && (r.getIntervalMs() < 1_000 || r.getIntervalMs() > 3_600_000)
+              ? "settings.interval_ms"
+          : r.getCooldownMs() < 0 || r.getCooldownMs() > 86_400_000 ? "settings.cooldown_ms" : null;
+      if (bad != null) {
+        Metadata m = new Metadata();
+        m.put(OagTrailers.FIELD, bad);
+        out.onError(Status.INVALID_ARGUMENT.withDescription(bad + ": out of range").asRuntimeException(m));
+        return;
+      }
+      synchronized (FakeCoordinator.this) {
+        rebalance = RebalanceSettings.newBuilder()
+            .setThresholdPercent(r.getThresholdPercent() != 0 ? r.getThresholdPercent() : 20)
+            .setMaxMoves(r.getMaxMoves() != 0 ? r.getMaxMoves() : 3)
+            .setIntervalMs(r.getIntervalMs() != 0 ? r.getIntervalMs() : 5_000)
+            .setCooldownMs(r.getCooldownMs() != 0 ? r.getCooldownMs() : 120_000)
+            .setDisabled(r.getDisabled()).build();
+        out.onNext(rebalance);
       }
       out.onCompleted();
     }
