@@ -8,9 +8,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code oag cluster ...}: status, transfer-leader, settings. */
+/** {@code oag cluster ...}: status, transfer-leader, settings, rebalance. */
 @Command(name = "cluster", description = "Inspect the coordinator cluster.",
-    subcommands = {ClusterCommand.Status.class, ClusterCommand.TransferLeader.class, SettingsCommand.class})
+    subcommands = {ClusterCommand.Status.class, ClusterCommand.TransferLeader.class, SettingsCommand.class,
+        RebalanceCommand.class})
 final class ClusterCommand {
 
   @Command(name = "status",

@@ -269,4 +269,20 @@ final class Units {
       throw new TypeConversionException("'" + value + "' is not a whole number >= 0");
     }
   }
+
+  /** A whole number >= 1, where 0 would mean "the default" on the wire. */
+  static final class PositiveInt implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      try {
+        int n = Integer.parseInt(value.strip());
+        if (n >= 1) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // fall through
+      }
+      throw new TypeConversionException("'" + value + "' is not a whole number >= 1");
+    }
+  }
 }

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.openautoglm.oag.api.v1.GetRebalanceSettingsRequest;
+import org.openautoglm.oag.api.v1.RebalanceSettings;
 import org.openautoglm.oag.api.v1.TransferLeaderRequest;
 import org.openautoglm.oag.coordinator.CoordinatorConfig;
 import picocli.CommandLine;
@@ -115,6 +117,62 @@ class ClusterCommandTest extends CliTestSupport {
     assertTrue(r.err().contains("ttl_ms"), r.err());
     assertEquals(2, usage.exit());
     assertEquals(1, usage.errLines().size(), usage.err());
+  }
+
+  @Test
+  void rebalanceShowsWhatIsInForceWithUnits() throws Exception {
+    Result shown = oag("cluster", "rebalance");
+    Result json = oag("cluster", "rebalance", "-o", "json");
+
+    assertEquals(0, shown.exit(), shown.err());
+    assertEquals(String.join("\n",
+        "Rebalancer:  on",
+        "Threshold:   above a 20% spread",
+        "Moves:       at most 3 per interval",
+        "Interval:    5s",
+        "Cooldown:    2m", ""), shown.out());
+    assertEquals(0, json.exit(), json.err());
+    JsonNode j = new ObjectMapper().readTree(json.out());
+    assertEquals(List.of("thresholdPercent", "maxMoves", "intervalMs", "cooldownMs", "disabled"), names(j));
+    assertEquals(120_000, j.get("cooldownMs").asLong());
+    assertTrue(fake.requests.stream().allMatch(GetRebalanceSettingsRequest.class::isInstance),
+        "printing sets nothing: " + fake.requests);
+  }
+
+  @Test
+  void rebalanceChangesOnlyWhatIsNamedAfterReadingWhatIsInForce() throws Exception {
+    oag("cluster", "rebalance", "--moves", "7", "--cooldown", "10m");
+    Result changed = oag("cluster", "rebalance", "--threshold", "35", "--off", "-o", "json");
+    Result back = oag("cluster", "rebalance", "--on", "--interval", "30s");
+
+    assertEquals(0, changed.exit(), changed.err());
+    assertEquals(RebalanceSettings.newBuilder().setThresholdPercent(35).setMaxMoves(7).setIntervalMs(5_000)
+        .setCooldownMs(600_000).setDisabled(true).build(), fake.requests.get(3));
+    JsonNode j = new ObjectMapper().readTree(changed.out());
+    assertEquals(35, j.get("thresholdPercent").asInt());
+    assertEquals(7, j.get("maxMoves").asInt());
+    assertTrue(j.get("disabled").asBoolean());
+    assertEquals(0, back.exit(), back.err());
+    assertTrue(back.out().startsWith("Rebalancer:  on\nThreshold:   above a 35% spread\n"), back.out());
+    assertTrue(back.out().contains("Interval:    30s"), back.out());
+  }
+
+  @Test
+  void rebalanceBadInputIsExitTwoOnOneLine() {
+    Result outOfRange = oag("cluster", "rebalance", "--threshold", "101");
+    Result zero = oag("cluster", "rebalance", "--moves", "0");
+    Result both = oag("cluster", "rebalance", "--on", "--off");
+    Result duration = oag("cluster", "rebalance", "--interval", "soon");
+
+    for (Result r : List.of(outOfRange, zero, both, duration)) {
+      assertEquals(2, r.exit(), r.err());
+      assertEquals(1, r.errLines().size(), r.err());
+      assertTrue(r.out().isEmpty(), r.out());
+    }
+    assertTrue(outOfRange.err().contains("settings.threshold_percent"), outOfRange.err());
+    assertTrue(both.err().contains("--on") && both.err().contains("--off"), both.err());
+    assertTrue(duration.err().contains("'soon' is not a duration"), duration.err());
+    assertEquals(2, fake.calls(), "only the out-of-range threshold reached the cluster: a read and the refused set");
   }
 
   private static List<String> names(JsonNode j) {

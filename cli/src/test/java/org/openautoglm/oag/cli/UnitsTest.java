@@ -73,6 +73,10 @@ class UnitsTest {
     assertEquals(50, new Units.Percent().convert("50"));
     assertThrows(TypeConversionException.class, () -> new Units.Percent().convert("0"));
     assertThrows(TypeConversionException.class, () -> new Units.Percent().convert("1.5"));
+    assertEquals(101, new Units.PositiveInt().convert(" 101"));
+    assertThrows(TypeConversionException.class, () -> new Units.PositiveInt().convert("0"));
+    assertThrows(TypeConversionException.class, () -> new Units.PositiveInt().convert("-3"));
+    assertThrows(TypeConversionException.class, () -> new Units.PositiveInt().convert("20%"));
   }
 
   @Test
