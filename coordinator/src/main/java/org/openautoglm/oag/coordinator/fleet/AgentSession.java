@@ -148,12 +148,16 @@ final class AgentSession implements StreamObserver<AgentMessage> {
     settled = now;
   }
 
-  /** What of an allocation's status is replicated (not its metrics or reason). */
+  /**
+   * What of an allocation's status is replicated (not its metrics or reason): all of it must
+   * be here, or a change of the rest (readiness, which hands a migration over) would be taken
+   * for the heartbeat before and never reach the batcher.
+   */
   private record Observed(long generation, AllocationState state, long pid, boolean exited, int exitCode,
-      int restarts) {
+      int restarts, boolean ready) {
     static Observed of(AllocationStatus s) {
       return new Observed(s.getGeneration(), s.getState(), s.getPid(), s.getExited(), s.getExitCode(),
-          s.getRestarts());
+          s.getRestarts(), s.getReady());
     }
   }
 

@@ -25,6 +25,7 @@ import org.openautoglm.oag.command.v1.DrainNode;
 import org.openautoglm.oag.command.v1.SetRebalanceSettings;
 import org.openautoglm.oag.command.v1.SubmitTask;
 import org.openautoglm.oag.coordinator.MiniCluster;
+import org.openautoglm.oag.coordinator.state.Migrations;
 import org.openautoglm.oag.state.v1.Fencing;
 import org.openautoglm.oag.state.v1.NodeRecord;
 import org.openautoglm.oag.state.v1.ReadinessRecord;
@@ -92,20 +93,32 @@ class MigrationIT {
     return a;
   }
 
-  /** What an agent doing its desired set reports: RUN is running and ready, STOP is killed. */
-  private static List<AllocationStatus> obey(TestAgent agent) {
+  /**
+   * What an agent doing its desired set reports: RUN is running, and ready once the leader has
+   * recorded it running (as a readiness check passes some time after the start, in a later
+   * heartbeat than the one saying RUNNING); STOP is killed.
+   */
+
+  private List<AllocationStatus> obey(TestAgent agent) {
     DesiredSet set = agent.latestDesiredSet();
     if (set == null) {
       return List.of();
     }
-    return set.getAllocationsList().stream().map(MigrationIT::obeyed).toList();
+    return set.getAllocationsList().stream().map(this::obeyed).toList();
   }
 
-  private static AllocationStatus obeyed(DesiredAllocation a) {
+  private boolean runningAsReplicated(DesiredAllocation a) {
+    TaskRecord t = cluster.node(leader).raft().store().task(a.getTaskId()).orElse(null);
+    return t != null && Migrations.liveAllocations(t).stream().anyMatch(r -> r.getId().equals(a.getAllocationId())
+        && r.getStatus() == org.openautoglm.oag.state.v1.AllocationStatus.ALLOC_RUNNING);
+  }
+
+  private AllocationStatus obeyed(DesiredAllocation a) {
     boolean stop = a.getDesired() == DesiredState.STOP;
+    boolean ready = !stop && runningAsReplicated(a);
     return AllocationStatus.newBuilder().setAllocationId(a.getAllocationId()).setTaskId(a.getTaskId())
         .setGeneration(a.getGeneration()).setState(stop ? AllocationState.KILLED : AllocationState.RUNNING)
-        .setReady(!stop).setPid(100 + a.getGeneration()).build();
+        .setReady(ready).setPid(100 + a.getGeneration()).build();
   }
 
   /** Lets both agents do what they are told until {@code done}. */
