@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: one daemon accept thread and one daemon thread per connection, all named
  * {@code oag-tick-sink-*}; the queries are safe from any thread and never block on I/O. Ticks
- * are stamped and written to the ticks file under one lock, so that file is in clock order.
+ * are stamped and written to the ticks file under one lock, so that file is in clock order;
+ * {@link #onTick} listeners are called under that lock too, so each sees ticks in clock order.
  *
  * <p>Lifecycle: {@link #start} returns once the port is bound. {@link #close} is idempotent and
  * returns once every connection thread has stopped, so no tick is recorded after it; the
@@ -57,6 +60,7 @@ public final class TickSink implements AutoCloseable {
   private final LongAdder ticks = new LongAdder();
   private final LongAdder malformed = new LongAdder();
   private final Map<TickConnection, Thread> connections = new ConcurrentHashMap<>();
+  private final List<Consumer<Tick>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong connectionIds = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread acceptor;
@@ -146,6 +150,34 @@ public final class TickSink implements AutoCloseable {
     return ReporterScript.fixed(address, taskId, generation);
   }
 
+  /**
+   * As {@link #reporterCommand()}, and once its first tick is written the process creates
+   * {@code readyFile} (a plain file name) in its working directory: a readiness check such as
+   * {@code test -f ready} then passes only for a run that is ticking.
+   *
+   * @throws IllegalArgumentException when {@code readyFile} is empty, holds a {@code /} or
+   *     starts with {@code -}
+   */
+  public List<String> reporterCommand(String readyFile) {
+    return ReporterScript.marking(address, readyFile);
+  }
+
+  /**
+   * Calls {@code listener} with every tick from now on, on the connection's thread, under the
+   * stamping lock (so in clock order, and it must return quickly), until the returned handle is
+   * closed. A listener that throws is logged and removed.
+   */
+  public Listening onTick(Consumer<Tick> listener) {
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  /** A listener's registration; closing it (idempotent) stops the calls. */
+  public interface Listening extends AutoCloseable {
+    @Override
+    void close();
+  }
+
   /** Connections open now; for tests. */
   int openConnections() {
     return connections.size();
@@ -219,6 +251,7 @@ public final class TickSink implements AutoCloseable {
       if (ticksFile != null) {
         ticksFile.append(now, tick.taskId(), tick.generation());
       }
+      notifyListeners(new Tick(tick.taskId(), tick.generation(), now));
     }
     // Two connections may stamp the same run out of order here: keep the extremes.
     lives.merge(tick, new Life(tick.taskId(), tick.generation(), now, now, 1),
@@ -226,6 +259,17 @@ public final class TickSink implements AutoCloseable {
             Math.min(seen.firstTick(), now), Math.max(seen.lastTick(), now),
             seen.ticks() + 1));
     ticks.increment();
+  }
+
+  private void notifyListeners(Tick tick) {
+    for (Consumer<Tick> l : listeners) {
+      try {
+        l.accept(tick);
+      } catch (RuntimeException e) {
+        listeners.remove(l);
+        log.warn("event=tick_listener_failed listener={} removed=true", l, e);
+      }
+    }
   }
 
   private static void join(Thread thread) {

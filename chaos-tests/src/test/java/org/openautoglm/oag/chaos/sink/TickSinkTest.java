@@ -185,8 +185,52 @@ class TickSinkTest {
         .isEqualTo(sink.life("t1", 3).orElseThrow().ticks());
   }
 
+  @Test
+  void aMarkingReporterCreatesItsReadyFileOnceTickingAndNeverWhenTheSinkIsUnreachable(@TempDir Path dir)
+      throws Exception {
+    TickSink gone = TickSink.start(LOOPBACK, CLOCK, null);
+    List<String> unreachable = gone.reporterCommand("ready");
+    gone.close();
+    Path deadDir = Files.createDirectories(dir.resolve("dead"));
+    Process dead = launch(unreachable, Map.of("OAG_TASK_ID", "t0", "OAG_ALLOC_GENERATION", "1"), deadDir);
+    await().atMost(START).until(() -> !dead.isAlive());
+    assertThat(dead.exitValue()).isNotZero();
+    assertThat(deadDir.resolve("ready")).doesNotExist();
+
+    sink = TickSink.start(LOOPBACK, CLOCK, null);
+    Path liveDir = Files.createDirectories(dir.resolve("live"));
+    launch(sink.reporterCommand("ready"), Map.of("OAG_TASK_ID", "t1", "OAG_ALLOC_GENERATION", "4"), liveDir);
+    await().atMost(START).until(() -> Files.exists(liveDir.resolve("ready")));
+    await().atMost(START).until(() -> sink.life("t1", 4).map(Life::ticks).orElse(0L) >= 3);
+    assertThatThrownBy(() -> sink.reporterCommand("../ready")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> sink.reporterCommand("")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aListenerSeesEveryTickInClockOrderUntilItIsClosed() throws Exception {
+    sink = TickSink.start(LOOPBACK, CLOCK, null);
+    List<Tick> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+    TickSink.Listening listening = sink.onTick(seen::add);
+    launch(sink.reporterCommand("t1", 1), Map.of());
+    launch(sink.reporterCommand("t2", 2), Map.of());
+    await().atMost(START).until(() -> sink.lives().size() == 2 && sink.ticks() >= 6);
+    listening.close();
+    long closedAt = sink.ticks();
+    // A tick being stamped on each of the two connections as it closed may still reach it.
+    await().atMost(START).until(() -> sink.ticks() >= closedAt + 3);
+
+    assertThat((long) seen.size()).isLessThan(sink.ticks());
+    assertThat(seen).extracting(Tick::time).isSorted();
+    assertThat(seen).extracting(Tick::taskId).contains("t1", "t2");
+  }
+
   private Process launch(List<String> command, Map<String, String> env) throws IOException {
+    return launch(command, env, null);
+  }
+
+  private Process launch(List<String> command, Map<String, String> env, Path dir) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(dir == null ? null : dir.toFile())
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.INHERIT);
     builder.environment().remove("OAG_TASK_ID");
