@@ -48,15 +48,15 @@ public final class FleetWatch {
     this.workload = workload;
   }
 
-  ReporterWorkload workload() {
+  public ReporterWorkload workload() {
     return workload;
   }
 
-  TickSink sink() {
+  public TickSink sink() {
     return sink;
   }
 
-  CoordinatorClient client() {
+  public CoordinatorClient client() {
     return client;
   }
 
@@ -95,16 +95,57 @@ public final class FleetWatch {
     if (victim.isPresent()) {
       return victim.get();
     }
-    Map<String, Long> load = new TreeMap<>();
-    cluster.agents().forEach(a -> load.put(a.id(), 0L));
-    placements.values().forEach(p -> load.merge(p.node(), 1L, Long::sum));
-    String node = load.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    String node = busiestAgent(placements);
     log.info("event=workload_gathering node={} reason=\"no agent runs both modes\" placements={}", node,
         placements.values());
-    workload.gatherOn(node, load.keySet().stream().filter(n -> !n.equals(node)).toList(), within);
+    gatherOn(node, within);
     Map<String, Placement> gathered = awaitSteady(within);
     return busiestAgentWithBothModes(gathered).orElseThrow(() ->
         new IllegalStateException("gathered on " + node + " yet no agent runs both modes: " + gathered.values()));
+  }
+
+  /**
+   * Waits for the steady state with every active task of the workload on one agent, and
+   * returns that agent. When they are spread, a fresh batch is first gathered on the agent that
+   * runs the most of them ({@link ReporterWorkload#gatherOn}); when none was submitted yet, on
+   * the first agent. Every agent must be eligible for work (not cordoned).
+   */
+  public String awaitGathered(Duration within) throws TimeoutException {
+    if (workload.ids().isEmpty()) {
+      awaitAgentsUp(within);
+      gatherOn(cluster.agents().get(0).id(), within);
+    }
+    Map<String, Placement> placements = awaitSteady(within);
+    List<String> nodes = placements.values().stream().map(Placement::node).distinct().toList();
+    if (nodes.size() == 1) {
+      return nodes.get(0);
+    }
+    String node = busiestAgent(placements);
+    log.info("event=workload_gathering node={} reason=\"spread over {}\"", node, nodes);
+    gatherOn(node, within);
+    Map<String, Placement> gathered = awaitSteady(within);
+    if (gathered.values().stream().anyMatch(p -> !p.node().equals(node))) {
+      throw new IllegalStateException("gathered on " + node + " yet spread: " + gathered.values());
+    }
+    return node;
+  }
+
+  /** Waits until every agent runs, unpaused, and is UP, connected and heard from within {@link #HEARD_MS}. */
+  public void awaitAgentsUp(Duration within) throws TimeoutException {
+    Conditions.await(within, "every agent UP, connected and heard from",
+        () -> agentsUp() ? Optional.of(true) : Optional.empty(), this::describe);
+  }
+
+  private String busiestAgent(Map<String, Placement> placements) {
+    Map<String, Long> load = new TreeMap<>();
+    cluster.agents().forEach(a -> load.put(a.id(), 0L));
+    placements.values().forEach(p -> load.merge(p.node(), 1L, Long::sum));
+    return load.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+  }
+
+  private void gatherOn(String node, Duration within) throws TimeoutException {
+    List<String> others = cluster.agents().stream().map(a -> a.id()).filter(n -> !n.equals(node)).toList();
+    workload.gatherOn(node, others, within);
   }
 
   /** The agent hosting the most tasks of both modes (at least one of each), if any. */
@@ -121,7 +162,7 @@ public final class FleetWatch {
    * Every task's placement now, by id; empty (no task at all) while the cluster does not
    * answer.
    */
-  Map<String, Placement> placements() {
+  public Map<String, Placement> placements() {
     Map<String, Placement> out = new LinkedHashMap<>();
     try {
       for (String id : workload.ids()) {
@@ -134,7 +175,7 @@ public final class FleetWatch {
   }
 
   /** The nodes as the leader sees them; empty while the cluster does not answer. */
-  List<Node> nodes() {
+  public List<Node> nodes() {
     try {
       return client.listNodes();
     } catch (OagException e) {
@@ -161,7 +202,7 @@ public final class FleetWatch {
   }
 
   /** The processes, the nodes, the tasks and the lives at the sink, one per line (for a timeout's message). */
-  String describe() {
+  public String describe() {
     StringBuilder b = new StringBuilder(cluster.describe());
     nodes().forEach(n -> b.append("node ").append(n.getId()).append(' ').append(n.getState())
         .append(n.getConnected() ? " connected" : " not connected").append(" heartbeat age ")

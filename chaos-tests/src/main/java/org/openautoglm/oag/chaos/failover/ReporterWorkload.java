@@ -27,36 +27,58 @@ import org.openautoglm.oag.client.TaskSpec;
  * and never restarts by itself: a run that ends for any reason other than the scenario's
  * faults shows up as a task that is not RUNNING.
  *
+ * <p>A {@link #readinessGated} workload's available tasks have a readiness check: each run
+ * creates a {@code ready} file in its working directory (the allocation's folder) once its
+ * first tick is written, and the agent checks {@code test -f ready} every {@link
+ * #READINESS_PERIOD}. A drain moves such tasks make-before-break, the others break-before-make.
+ *
  * <p>The active tasks are one batch. Failovers may leave a batch spread so that no agent
  * runs both modes; {@link #gatherOn} then replaces it with a fresh batch placed on one agent
  * and stops the old one. Every task ever submitted keeps its mode here, so the fencing check
  * covers them all ({@link #exclusiveIds()}). Thread-safe.
  */
 public final class ReporterWorkload {
+  /** How often the agent checks a readiness-gated run's {@code ready} file. */
+  public static final long READINESS_PERIOD_MS = 250;
+  public static final Duration READINESS_PERIOD = Duration.ofMillis(READINESS_PERIOD_MS);
+  private static final String READY_FILE = "ready";
+
   private final CoordinatorClient client;
   private final TickSink sink;
   private final String name;
   private final int exclusive;
   private final int available;
+  private final boolean readiness;
   /** Every task ever submitted, with its mode. */
   private final Map<String, FencingMode> all = new TreeMap<>();
   private List<String> active = List.of();
   private int batches;
 
-  private ReporterWorkload(CoordinatorClient client, TickSink sink, String name, int exclusive, int available) {
+  private ReporterWorkload(CoordinatorClient client, TickSink sink, String name, int exclusive, int available,
+      boolean readiness) {
     this.client = client;
     this.sink = sink;
     this.name = name;
     this.exclusive = exclusive;
     this.available = available;
+    this.readiness = readiness;
   }
 
   /** Submits {@code exclusive} exclusive and {@code available} available reporters named {@code name-…}. */
   public static ReporterWorkload submit(CoordinatorClient client, TickSink sink, String name, int exclusive,
       int available) {
-    ReporterWorkload w = new ReporterWorkload(client, sink, name, exclusive, available);
+    ReporterWorkload w = new ReporterWorkload(client, sink, name, exclusive, available, false);
     w.active = w.submitBatch();
     return w;
+  }
+
+  /**
+   * A workload whose available reporters have a readiness check (see the class comment),
+   * with nothing submitted yet: its first batch is submitted by {@link #gatherOn}.
+   */
+  public static ReporterWorkload readinessGated(CoordinatorClient client, TickSink sink, String name,
+      int exclusive, int available) {
+    return new ReporterWorkload(client, sink, name, exclusive, available, true);
   }
 
   /**
@@ -100,18 +122,28 @@ public final class ReporterWorkload {
   private synchronized List<String> submitBatch() {
     int batch = ++batches;
     List<String> ids = new ArrayList<>();
-    List<String> command = sink.reporterCommand();
     for (int i = 0; i < exclusive + available; i++) {
       FencingMode fencing = i < exclusive ? FencingMode.FENCING_EXCLUSIVE : FencingMode.FENCING_AVAILABLE;
       String mode = fencing == FencingMode.FENCING_EXCLUSIVE ? "exclusive" : "available";
+      boolean gated = readiness && fencing == FencingMode.FENCING_AVAILABLE;
+      List<String> command = gated ? sink.reporterCommand(READY_FILE) : sink.reporterCommand();
       TaskSpec spec = TaskSpec.command(command.get(0), command.subList(1, command.size()))
           .name(name + "-" + batch + "-" + mode + "-" + i).label("fencing", mode).fencing(fencing)
           .cpuMillis(100).memoryMiB(16).stopGrace(Duration.ofSeconds(1));
+      if (gated) {
+        spec.readinessCommand("test", "-f", READY_FILE).readinessPeriod(READINESS_PERIOD)
+            .readinessTimeout(Duration.ofSeconds(1));
+      }
       String id = client.submit(spec).getId();
       all.put(id, fencing);
       ids.add(id);
     }
     return List.copyOf(ids);
+  }
+
+  /** Whether the available tasks have a readiness check (and so move make-before-break). */
+  public boolean readinessGated() {
+    return readiness;
   }
 
   /** The active batch's task ids, in submission order. */
