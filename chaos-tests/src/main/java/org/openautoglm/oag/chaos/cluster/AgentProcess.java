@@ -148,6 +148,22 @@ public final class AgentProcess {
   }
 
   /**
+   * The agent's first log line saying the allocation passed its readiness check ({@code
+   * event=allocation_ready ... alloc=ID}), with its timestamp; empty when it logged none.
+   */
+  public Optional<String> readyLine(String allocationId) {
+    if (!Files.isRegularFile(logFile)) {
+      return Optional.empty();
+    }
+    String needle = "event=allocation_ready node=" + id + " alloc=" + allocationId + " ";
+    try (Stream<String> lines = Files.lines(logFile)) {
+      return lines.filter(l -> l.contains(needle)).findFirst();
+    } catch (IOException | UncheckedIOException e) {
+      throw new IllegalStateException("cannot read " + logFile, e);
+    }
+  }
+
+  /**
    * The coordinator ({@code host:port}) the agent's session runs through now, from the last
    * session line of its log ({@code event=link_established} or {@code event=session_ended});
    * empty when it has none.
