@@ -26,13 +26,13 @@ import org.openautoglm.oag.api.v1.DrainReport;
  * @param victimTasksAfter the drained node's {@code tasks} (live allocations) in ListNodes after the drain
  * @param remainingAfter drain-status {@code remaining} items after the drain
  * @param events the migration events of the round, per task, in order
- * @param lastWhileDraining the last drain status read while the drain went on with something
- *     live on the node (what it waited for last); empty when none was read
+ * @param longestWhileDraining the drain status read unchanged for longest while the drain went
+ *     on with something live on the node (what it was held up by); empty when none was read
  */
 public record DrainResult(String victim, long completeMs, DrainReport report, String fault, long faultMs,
     int migratedBeforeFault, long drainedEventAfterFaultMs, List<Move> moves, List<TickGaps.Gap> gaps,
     boolean gapsOverflowed, List<String> oldAliveAtComplete, long allRunningElsewhereMs, int victimTasksAfter,
-    int remainingAfter, Map<String, List<String>> events, String lastWhileDraining) {
+    int remainingAfter, Map<String, List<String>> events, String longestWhileDraining) {
 
   /**
    * One task moved off the drained node.
@@ -83,6 +83,14 @@ public record DrainResult(String victim, long completeMs, DrainReport report, St
     return gaps.stream().max((a, b) -> Long.compare(a.nanos(), b.nanos())).orElse(null);
   }
 
+  /**
+   * The largest gap between consecutive ticks of one run among the readiness-gated tasks, in
+   * nanos: how long a run that the drain did not disturb went without ticking at that time.
+   */
+  public long jitterNanos() {
+    return gaps.stream().mapToLong(TickGaps.Gap::sameGenerationNanos).max().orElse(0);
+  }
+
   /** Leader-side duration of the drain (its report's wall-clock times). */
   public long reportedMs() {
     return report.getEndedAtMs() - report.getStartedAtMs();
@@ -93,7 +101,7 @@ public record DrainResult(String victim, long completeMs, DrainReport report, St
     long exclusive = moves.stream().filter(Move::exclusive).count();
     long gated = moves.stream().filter(Move::gated).count();
     TickGaps.Gap widest = widestGap();
-    long jitter = gaps.stream().mapToLong(TickGaps.Gap::sameGenerationNanos).max().orElse(0) / 1_000_000;
+    long jitter = jitterNanos() / 1_000_000;
     String exclusiveBreak = moves.stream().filter(Move::exclusive).mapToLong(Move::breakMs).max().stream()
         .mapToObj(Long::toString).collect(Collectors.joining());
     return "drain of " + victim + " (" + moves.size() + " tasks: " + exclusive + " exclusive, " + gated

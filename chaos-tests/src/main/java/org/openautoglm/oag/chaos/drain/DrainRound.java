@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.openautoglm.oag.api.v1.DrainStatusReply;
 import org.openautoglm.oag.api.v1.Event;
@@ -104,8 +103,8 @@ public final class DrainRound {
       client.drain(victim, deadline);
       log.info("event=drain_round_started victim={} deadline_ms={} tasks={}", victim, deadline.toMillis(), moved);
       FaultMark fault = during == null ? FaultMark.NONE : injectDuring(during, victim, previousDrain, t0);
-      AtomicReference<DrainStatusReply> lastDraining = new AtomicReference<>();
-      DrainStatusReply done = awaitDrained(victim, previousDrain, deadline.plus(within), lastDraining);
+      LongestStatus longest = new LongestStatus();
+      DrainStatusReply done = awaitDrained(victim, previousDrain, deadline.plus(within), longest);
       long complete = System.nanoTime();
       List<String> aliveAtComplete = oldGroups.entrySet().stream().filter(e -> e.getValue().alive())
           .map(Map.Entry::getKey).toList();
@@ -129,8 +128,7 @@ public final class DrainRound {
       DrainResult result = new DrainResult(victim, (complete - t0) / 1_000_000, done.getLast(),
           during == null ? "" : during.name(), fault.atMs(), fault.migrated(), drainedAfterFault, moves, gated,
           gaps.overflowed(), aliveAtComplete, allRunningMs, node.getTasks(),
-          client.drainStatus(victim).getRemainingCount(), byTask,
-          lastDraining.get() == null ? "" : describe(lastDraining.get()));
+          client.drainStatus(victim).getRemainingCount(), byTask, longest.toString());
       log.info("event=drain_round_done {}", result.summary());
       return result;
     }
@@ -210,16 +208,43 @@ public final class DrainRound {
   }
 
   /**
-   * Waits for the drain to end; {@code lastDraining} gets the last status read while it went on
-   * with something still live on the node (what it waited for last).
+   * Waits for the drain to end; {@code longest} learns every status read while it went on with
+   * something live on the node.
    */
-  private DrainStatusReply awaitDrained(String victim, long previousDrain, Duration bound,
-      AtomicReference<DrainStatusReply> lastDraining) throws TimeoutException {
+  private DrainStatusReply awaitDrained(String victim, long previousDrain, Duration bound, LongestStatus longest)
+      throws TimeoutException {
     return Conditions.await(bound, victim + "'s drain ended", () -> {
       Optional<DrainStatusReply> s = status(victim);
-      s.filter(r -> r.getDraining() && r.getRemainingCount() > 0).ifPresent(lastDraining::set);
+      s.filter(r -> r.getDraining() && r.getRemainingCount() > 0).ifPresent(r -> longest.see(describe(r)));
       return s.filter(r -> ended(r, previousDrain));
     }, () -> describeDrain(victim));
+  }
+
+  /** The drain status that stayed the same for longest while it was read: what the drain was stuck on, if anything. */
+  private static final class LongestStatus {
+    private String current = "";
+    private long since;
+    private long lastSeen;
+    private String longest = "";
+    private long longestNanos = -1;
+
+    void see(String status) {
+      long now = System.nanoTime();
+      if (!status.equals(current)) {
+        current = status;
+        since = now;
+      }
+      lastSeen = now;
+      if (lastSeen - since > longestNanos) {
+        longestNanos = lastSeen - since;
+        longest = current;
+      }
+    }
+
+    @Override
+    public String toString() {
+      return longest.isEmpty() ? "" : longest + " (read unchanged for " + longestNanos / 1_000_000 + " ms)";
+    }
   }
 
   private static boolean ended(DrainStatusReply s, long previousDrain) {
