@@ -3,10 +3,6 @@ package org.openautoglm.oag.chaos.drain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.SoftAssertions.assertSoftly;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.assertj.core.api.SoftAssertions;
@@ -18,11 +14,10 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openautoglm.oag.chaos.AgentCluster;
 import org.openautoglm.oag.chaos.ChaosTestSupport;
 import org.openautoglm.oag.chaos.cluster.ChaosCluster;
-import org.openautoglm.oag.chaos.cluster.ClusterSpec;
 import org.openautoglm.oag.chaos.cluster.Convergence;
-import org.openautoglm.oag.chaos.failover.EventLog;
 import org.openautoglm.oag.chaos.failover.FleetWatch;
 import org.openautoglm.oag.chaos.failover.OverlapCheck;
 import org.openautoglm.oag.chaos.failover.ReporterWorkload;
@@ -50,25 +45,21 @@ class DrainChaosTest {
   /** A gap in a readiness-gated task's ticking this long is jitter, not a missed tick (see assertNoTickMissed). */
   private static final Duration TOLERATED_GAP = Duration.ofMillis(250);
 
+  private static AgentCluster run;
   private static ChaosCluster cluster;
   private static CoordinatorClient client;
   private static TickSink sink;
   private static ReporterWorkload workload;
   private static FleetWatch watch;
   private static DrainRound round;
-  private static Path work;
 
   @BeforeAll
   static void start() throws Exception {
-    boolean namespaces = ChaosTestSupport.namespacesAvailable();
-    work = ChaosTestSupport.workDir(DrainChaosTest.class);
     // Room for every task on one agent while a batch of them is being gathered there.
-    cluster = ChaosCluster.start(ClusterSpec.of(3, work, namespaces)
-        .withAgents(3, List.of("--cpu", "3", "--memory", "2Gi")), WITHIN);
-    InetAddress sinkHost = cluster.network().map(lab -> address(lab.hostAddress()))
-        .orElse(InetAddress.getLoopbackAddress());
-    sink = TickSink.start(new InetSocketAddress(sinkHost, 0), System::nanoTime, work.resolve("ticks.jsonl"));
-    client = ChaosTestSupport.client(cluster.clientAddresses());
+    run = AgentCluster.start(DrainChaosTest.class, 3, List.of("--cpu", "3", "--memory", "2Gi"));
+    cluster = run.cluster;
+    sink = run.sink;
+    client = run.client;
     workload = ReporterWorkload.readinessGated(client, sink, "drain", EXCLUSIVE, AVAILABLE);
     watch = new FleetWatch(cluster, client, sink, workload);
     round = new DrainRound(cluster, watch, WITHIN);
@@ -76,14 +67,9 @@ class DrainChaosTest {
 
   @AfterAll
   static void stop() throws Exception {
-    if (client != null) {
-      try {
-        EventLog.write(client, work.resolve("events.txt"));
-      } catch (RuntimeException e) {
-        System.out.println("chaos: no event log kept: " + e);
-      }
+    if (run != null) {
+      run.close();
     }
-    ChaosTestSupport.closeAll(client, cluster, sink);
   }
 
   /**
@@ -226,11 +212,4 @@ class DrainChaosTest {
     System.out.println("chaos:   longest-held drain status: " + r.longestWhileDraining());
   }
 
-  private static InetAddress address(String host) {
-    try {
-      return InetAddress.getByName(host);
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException(host, e);
-    }
-  }
 }

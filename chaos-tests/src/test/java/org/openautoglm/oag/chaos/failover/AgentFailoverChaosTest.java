@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.SoftAssertions.assertSoftly;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.assertj.core.api.SoftAssertions;
@@ -19,9 +16,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openautoglm.oag.api.v1.FailoverSettings;
+import org.openautoglm.oag.chaos.AgentCluster;
 import org.openautoglm.oag.chaos.ChaosTestSupport;
 import org.openautoglm.oag.chaos.cluster.ChaosCluster;
-import org.openautoglm.oag.chaos.cluster.ClusterSpec;
 import org.openautoglm.oag.chaos.cluster.Convergence;
 import org.openautoglm.oag.chaos.fault.AgentFaults;
 import org.openautoglm.oag.chaos.fault.ProcessFaults;
@@ -44,6 +41,7 @@ import org.openautoglm.oag.client.TaskQuery;
 class AgentFailoverChaosTest {
   private static final Duration WITHIN = ChaosTestSupport.WITHIN;
 
+  private static AgentCluster run;
   private static ChaosCluster cluster;
   private static CoordinatorClient client;
   private static TickSink sink;
@@ -51,18 +49,13 @@ class AgentFailoverChaosTest {
   private static FleetWatch watch;
   private static FailoverRound round;
   private static FailoverSettings settings;
-  private static Path work;
 
   @BeforeAll
   static void start() throws Exception {
-    boolean namespaces = ChaosTestSupport.namespacesAvailable();
-    work = ChaosTestSupport.workDir(AgentFailoverChaosTest.class);
-    cluster = ChaosCluster.start(ClusterSpec.of(3, work, namespaces)
-        .withAgents(3, List.of("--cpu", "2", "--memory", "2Gi")), WITHIN);
-    InetAddress sinkHost = cluster.network().map(lab -> address(lab.hostAddress()))
-        .orElse(InetAddress.getLoopbackAddress());
-    sink = TickSink.start(new InetSocketAddress(sinkHost, 0), System::nanoTime, work.resolve("ticks.jsonl"));
-    client = ChaosTestSupport.client(cluster.clientAddresses());
+    run = AgentCluster.start(AgentFailoverChaosTest.class, 3, List.of("--cpu", "2", "--memory", "2Gi"));
+    cluster = run.cluster;
+    sink = run.sink;
+    client = run.client;
     settings = client.failoverSettings();
     workload = ReporterWorkload.submit(client, sink, "failover", 2, 2);
     watch = new FleetWatch(cluster, client, sink, workload);
@@ -71,15 +64,9 @@ class AgentFailoverChaosTest {
 
   @AfterAll
   static void stop() throws Exception {
-    if (client != null) {
-      try {
-        EventLog.write(client, work.resolve("events.txt"));
-      } catch (RuntimeException e) {
-        System.out.println("chaos: no event log kept: " + e);
-      }
+    if (run != null) {
+      run.close();
     }
-    // The cluster ends the agents and what they left running before the sink closes.
-    ChaosTestSupport.closeAll(client, cluster, sink);
   }
 
   /** Whatever an earlier test left broken is healed, and every task runs in one generation. */
@@ -259,11 +246,4 @@ class AgentFailoverChaosTest {
     r.recoveries().forEach(rec -> System.out.println("chaos:   " + rec));
   }
 
-  private static InetAddress address(String host) {
-    try {
-      return InetAddress.getByName(host);
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalArgumentException(host, e);
-    }
-  }
 }

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.api.SoftAssertions.assertSoftly;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +18,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openautoglm.oag.api.v1.Node;
+import org.openautoglm.oag.chaos.AgentCluster;
 import org.openautoglm.oag.chaos.ChaosTestSupport;
 import org.openautoglm.oag.chaos.cluster.ChaosCluster;
-import org.openautoglm.oag.chaos.cluster.ClusterSpec;
 import org.openautoglm.oag.chaos.cluster.Conditions;
 import org.openautoglm.oag.chaos.failover.EventLog;
 import org.openautoglm.oag.chaos.failover.OverlapCheck;
@@ -66,38 +62,28 @@ class RebalanceChaosTest {
   /** How long a make-before-break task takes to be ready: a service's start-up, in small. */
   private static final Duration WARM_UP = Duration.ofSeconds(1);
 
+  private static AgentCluster run;
   private static ChaosCluster cluster;
   private static CoordinatorClient client;
   private static TickSink sink;
-  private static Path work;
   private MovableWorkload workload;
   private RebalanceWatch watch;
 
   @BeforeAll
   static void start() throws Exception {
-    boolean namespaces = ChaosTestSupport.namespacesAvailable();
-    work = ChaosTestSupport.workDir(RebalanceChaosTest.class);
-    cluster = ChaosCluster.start(ClusterSpec.of(3, work, namespaces)
-        .withAgents(2, List.of("--cpu", "2", "--memory", "2Gi")), WITHIN);
-    InetAddress sinkHost = cluster.network().map(lab -> address(lab.hostAddress()))
-        .orElse(InetAddress.getLoopbackAddress());
-    sink = TickSink.start(new InetSocketAddress(sinkHost, 0), System::nanoTime, work.resolve("ticks.jsonl"));
-    client = ChaosTestSupport.client(cluster.clientAddresses());
+    run = AgentCluster.start(RebalanceChaosTest.class, 2, List.of("--cpu", "2", "--memory", "2Gi"));
+    cluster = run.cluster;
+    sink = run.sink;
+    client = run.client;
     Conditions.await(WITHIN, "both agents UP, connected and heard from", RebalanceChaosTest::bothAgentsAlive,
         cluster::describe);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (client != null) {
-      try {
-        EventLog.write(client, work.resolve("events.txt"));
-      } catch (RuntimeException e) {
-        System.out.println("chaos: no event log kept: " + e);
-      }
+    if (run != null) {
+      run.close();
     }
-    // The cluster ends the agents and what they left running before the sink closes.
-    ChaosTestSupport.closeAll(client, cluster, sink);
   }
 
   /** The next test starts from an empty cluster: this one's tasks stopped and silent. */
@@ -233,11 +219,4 @@ class RebalanceChaosTest {
     }
   }
 
-  private static InetAddress address(String host) {
-    try {
-      return InetAddress.getByName(host);
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException(host, e);
-    }
-  }
 }
