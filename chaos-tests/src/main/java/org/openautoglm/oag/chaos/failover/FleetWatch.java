@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class FleetWatch {
   private static final Logger log = LoggerFactory.getLogger(FleetWatch.class);
   /** A generation that ticked within this long is alive (ticks come every 50 ms). */
-  static final Duration TICKING = Duration.ofMillis(1500);
+  public static final Duration TICKING = Duration.ofMillis(1500);
   /** An agent heard from within this long is alive (heartbeats come every 500 ms). */
   static final long HEARD_MS = 1000;
 
@@ -184,13 +184,17 @@ public final class FleetWatch {
   }
 
   /** The node {@code id} is UP, connected and heard from within {@link #HEARD_MS}. */
-  static boolean alive(Node n) {
+  public static boolean alive(Node n) {
     return n.getState() == NodeState.NODE_UP && n.getConnected() && n.getLastHeartbeatAgeMs() >= 0
         && n.getLastHeartbeatAgeMs() <= HEARD_MS;
   }
 
   private boolean agentsUp() {
-    List<Node> nodes = nodes();
+    return agentsUp(cluster, nodes());
+  }
+
+  /** Whether every agent process of {@code cluster} runs and its node in {@code nodes} is {@link #alive}. */
+  public static boolean agentsUp(ChaosCluster cluster, List<Node> nodes) {
     return cluster.agents().stream().allMatch(a -> a.running() && !a.paused()
         && nodes.stream().anyMatch(n -> n.getId().equals(a.id()) && alive(n)));
   }

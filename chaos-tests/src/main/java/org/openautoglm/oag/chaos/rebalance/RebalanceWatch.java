@@ -1,9 +1,5 @@
 package org.openautoglm.oag.chaos.rebalance;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,14 +8,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.openautoglm.oag.api.v1.Allocation;
 import org.openautoglm.oag.api.v1.Node;
 import org.openautoglm.oag.api.v1.NodeEligibility;
-import org.openautoglm.oag.api.v1.NodeState;
 import org.openautoglm.oag.api.v1.Task;
 import org.openautoglm.oag.chaos.cluster.ChaosCluster;
 import org.openautoglm.oag.chaos.cluster.Conditions;
+import org.openautoglm.oag.chaos.failover.FleetWatch;
 import org.openautoglm.oag.chaos.failover.Placement;
 import org.openautoglm.oag.chaos.sink.Life;
 import org.openautoglm.oag.chaos.sink.TickSink;
@@ -40,9 +35,7 @@ import org.openautoglm.oag.client.OagException;
  */
 public final class RebalanceWatch {
   /** A generation that ticked within this long is alive (ticks come every 50 ms). */
-  static final Duration TICKING = Duration.ofMillis(1500);
-  /** An agent heard from within this long is alive (heartbeats come every 500 ms). */
-  static final long HEARD_MS = 1000;
+  private static final Duration TICKING = FleetWatch.TICKING;
   private static final long POLL_MS = 100;
 
   private final ChaosCluster cluster;
@@ -101,7 +94,7 @@ public final class RebalanceWatch {
 
   /** The spread of {@code placements} over the agents in {@code nodes} that take work (alive and eligible). */
   public Spread spread(Map<String, Placement> placements, List<Node> nodes) {
-    return Spread.of(placements.values(), nodes.stream().filter(n -> alive(n)
+    return Spread.of(placements.values(), nodes.stream().filter(n -> FleetWatch.alive(n)
         && n.getEligibility() != NodeEligibility.NODE_CORDONED).toList(), workload.cpuMillis(), workload.memoryMiB());
   }
 
@@ -176,12 +169,10 @@ public final class RebalanceWatch {
     if (cluster.agents().stream().noneMatch(a -> a.id().equals(agent))) {
       return Optional.empty();
     }
-    Path log = cluster.agent(agent).logFile();
-    String needle = "event=allocation_ready node=" + agent + " alloc=" + allocationId + " ";
-    try (Stream<String> lines = Files.lines(log)) {
-      return lines.filter(l -> l.contains(needle)).findFirst();
-    } catch (IOException | UncheckedIOException e) {
-      return Optional.of("(cannot read " + log + ": " + e + ")");
+    try {
+      return cluster.agent(agent).readyLine(allocationId);
+    } catch (IllegalStateException e) {
+      return Optional.of("(" + e.getMessage() + ": " + e.getCause() + ")");
     }
   }
 
@@ -211,16 +202,8 @@ public final class RebalanceWatch {
     return sink.life(p.taskId(), p.generation()).filter(l -> l.lastTick() >= sinceNanos).isPresent();
   }
 
-  /** UP, connected and heard from within {@link #HEARD_MS}. */
-  public static boolean alive(Node n) {
-    return n.getState() == NodeState.NODE_UP && n.getConnected() && n.getLastHeartbeatAgeMs() >= 0
-        && n.getLastHeartbeatAgeMs() <= HEARD_MS;
-  }
-
   private boolean agentsUp() {
-    List<Node> nodes = nodes();
-    return cluster.agents().stream().allMatch(a -> a.running() && !a.paused()
-        && nodes.stream().anyMatch(n -> n.getId().equals(a.id()) && alive(n)));
+    return FleetWatch.agentsUp(cluster, nodes());
   }
 
   /** The processes, the nodes, the tasks and the lives at the sink, one per line (for a timeout's message). */

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openautoglm.oag.api.v1.Node;
 import org.openautoglm.oag.chaos.AgentCluster;
 import org.openautoglm.oag.chaos.ChaosTestSupport;
+import org.openautoglm.oag.chaos.failover.FleetWatch;
 import org.openautoglm.oag.chaos.cluster.ChaosCluster;
 import org.openautoglm.oag.chaos.cluster.Conditions;
 import org.openautoglm.oag.chaos.failover.EventLog;
@@ -212,7 +213,7 @@ class RebalanceChaosTest {
 
   private static Optional<Boolean> bothAgentsAlive() {
     try {
-      List<String> alive = client.listNodes().stream().filter(RebalanceWatch::alive).map(Node::getId).toList();
+      List<String> alive = client.listNodes().stream().filter(FleetWatch::alive).map(Node::getId).toList();
       return alive.containsAll(List.of(BUSY, FRESH)) ? Optional.of(true) : Optional.empty();
     } catch (OagException e) {
       return Optional.empty();
