@@ -70,6 +70,11 @@ public final class History implements AutoCloseable {
     return record(client(process), OpType.INVOKE, f, key, null, null);
   }
 
+  /** A client process starts an operation that carries {@code value}, e.g. its request id. */
+  public Op invoke(int process, String f, String key, String value) {
+    return record(client(process), OpType.INVOKE, f, key, value, null);
+  }
+
   /** The process's outstanding operation definitely happened; {@code value} e.g. a task id. */
   public Op ok(int process, String f, String key, String value) {
     return record(client(process), OpType.OK, f, key, value, null);

@@ -9,8 +9,9 @@ import java.util.Objects;
  * fault. {@code f} is the operation name ({@code "submit"}, or the fault name for a nemesis
  * event, e.g. {@code "kill-leader"}). {@code key} is the request id for client events; for
  * nemesis events the target (e.g. {@code "c2"} or {@code "c1|c2,c3"}). {@code value} is the
- * task id on an {@code OK} of a submit, {@link #INJECT} or {@link #HEAL} (or the nemesis's
- * "not-injected") for a nemesis event, else null. {@code error} is a short message on {@code FAIL} and {@code INFO}, else null.
+ * task id on an {@code OK} of a submit, what an operation on a task's desired state carries
+ * and returns ({@link org.openautoglm.oag.chaos.check.DesiredOps}), {@link #INJECT} or {@link
+ * #HEAL} (or the nemesis's "not-injected") for a nemesis event, else null. {@code error} is a short message on {@code FAIL} and {@code INFO}, else null.
  * {@code time} is nanoseconds since the history's start, on the harness's monotonic clock.
  *
  * <p>A client process has at most one outstanding operation: a completion ({@code OK}, {@code
