@@ -11,13 +11,14 @@ import org.openautoglm.oag.chaos.history.OpType;
 
 /**
  * Recovery figures from a history. For each nemesis inject: the time from it to the first OK
- * of a client op invoked after it (recorded after it), or unrecovered when none came before
- * the history ends. After the last heal: an OK of an op invoked after it must come within
+ * of a client write (any op but a {@value DesiredOps#READ}) invoked after it (recorded after
+ * it), or unrecovered when none came before the history ends. After the last heal: an OK of an op invoked after it must come within
  * {@code bound} of the heal, and every op invoked after it must finish within {@code bound} of
  * its invoke — an OK slower than that, a FAIL or INFO that took longer, or an op still pending
  * longer at the end of the history, is a violation. A fast FAIL or INFO is not one by itself.
  *
- * <p>A pure function of its arguments; all client operations count, whatever their name. A
+ * <p>A pure function of its arguments; for the bound after the heal all client operations
+ * count, reads too, whatever their name. A
  * malformed history throws {@link IllegalArgumentException} (see {@link SubmitChecker}).
  */
 public final class RecoveryChecker {
@@ -100,9 +101,9 @@ public final class RecoveryChecker {
     AfterHeal a = new AfterHeal();
     long firstOk = firstOks.after(healIndex);
     if (firstOk == FirstOks.NONE) {
-      a.violation("no op invoked after the last heal (" + describe(heal) + ") succeeded");
+      a.violation("no write invoked after the last heal (" + describe(heal) + ") succeeded");
     } else if (firstOk - heal.time() > limit) {
-      a.violation("first OK " + ms(firstOk - heal.time()) + " after the last heal ("
+      a.violation("first write OK " + ms(firstOk - heal.time()) + " after the last heal ("
           + describe(heal) + "), bound " + ms(limit));
     }
     for (Call c : firstOks.calls) {
@@ -138,7 +139,7 @@ public final class RecoveryChecker {
   }
 
   /**
-   * The earliest OK time among calls invoked after a history index, by binary search over
+   * The earliest OK time among writes invoked after a history index, by binary search over
    * calls (in invoke order) and a suffix minimum of their OK times.
    */
   private static final class FirstOks {
@@ -152,12 +153,13 @@ public final class RecoveryChecker {
       suffixMin[calls.size()] = NONE;
       for (int k = calls.size() - 1; k >= 0; k--) {
         Call c = calls.get(k);
-        long ok = c.is(OpType.OK) ? c.completion().time() : NONE;
+        long ok = c.is(OpType.OK) && !DesiredOps.READ.equals(c.invoke().f())
+            ? c.completion().time() : NONE;
         suffixMin[k] = Math.min(ok, suffixMin[k + 1]);
       }
     }
 
-    /** The earliest OK of a call invoked after history index {@code index}, or NONE. */
+    /** The earliest OK of a write invoked after history index {@code index}, or NONE. */
     long after(int index) {
       int lo = 0;
       int hi = calls.size();

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.openautoglm.oag.chaos.failover.RoundResult;
 
 /**
@@ -102,6 +103,23 @@ public record AgentFaultsReport(String network, int exclusiveTasks, int availabl
     b.append("result: ").append(valid() ? "PASS" : "FAIL").append("; rounds, ticks and events in ")
         .append(workDir).append('\n');
     return b.toString();
+  }
+
+  /** This run's line in a chaos run's summary; recovery is over every round, both modes. */
+  public Outcome outcome(long seed) {
+    long[] times = rounds.stream().map(r -> {
+      OptionalLong a = r.allRunningMs(false);
+      OptionalLong e = r.allRunningMs(true);
+      return a.isPresent() && e.isPresent() ? OptionalLong.of(Math.max(a.getAsLong(), e.getAsLong()))
+          : a.isPresent() ? a : e;
+    }).filter(OptionalLong::isPresent).mapToLong(OptionalLong::getAsLong).sorted().toArray();
+    String faults = figures().stream().map(f -> f.fault() + " " + f.rounds())
+        .collect(Collectors.joining(", "))
+        + (failedRounds.isEmpty() ? "" : " (" + failedRounds.size() + " rounds failed)");
+    return new Outcome(AgentFaultsScenario.NAME, seed, faults, rounds.size() + failedRounds.size(), -1, -1,
+        overlaps.size(), "-", "agent fault -> its tasks RUNNING elsewhere",
+        times.length == 0 ? -1 : times[(times.length + 1) / 2 - 1],
+        times.length == 0 ? -1 : times[times.length - 1], valid(), workDir);
   }
 
   /** Writes report.json and report.md into {@code dir}. */

@@ -1,121 +1,105 @@
 package org.openautoglm.oag.chaos.scenario;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.ArrayList;
+import java.util.List;
 import org.openautoglm.oag.chaos.net.NetworkLab;
 
 /**
- * Runs one scenario once, for longer runs than CI's:
- * <ul>
- *   <li>{@code chaos-tests/run.sh [--scenario leader-faults] --seed N --duration 300 [--work DIR]}
- *   <li>{@code chaos-tests/run.sh --scenario agent-faults --kills 10 [--partitions N]
- *       [--leader-kills N] [--loopback] [--work DIR]}: N rounds each of agent kill -9 and
- *       SIGSTOP (and by default as many partitions where namespaces exist, none with
- *       {@code --loopback})
- * </ul>
- * Prints the report table; exits 0 when every check passed, 1 when one failed, 2 on bad
- * arguments, 3 when the harness itself failed (no cluster, say) and nothing was checked.
+ * {@code oag chaos run} (and {@code chaos-tests/run.sh}): runs one scenario, or every one in
+ * turn on a fresh cluster each, and prints each report and then the summary table; see {@link
+ * ChaosArgs} for the command line. With {@code --duration}, {@code all} splits it evenly
+ * between the scenarios; agent-faults turns its share into rounds (a cycle of kill -9,
+ * SIGSTOP, partition and kill -9 with a leader kill takes about a minute). Each scenario's
+ * files go to a directory of its own under the work directory, the summary to {@code
+ * summary.md} and {@code summary.json} in it.
+ *
+ * <p>Exit code: 0 every check of every scenario passed, 1 a check failed, 2 bad arguments, 3
+ * the harness itself failed (no cluster, say) before a scenario's checks.
  */
 public final class ChaosMain {
-  /**
-   * At most half an hour of faults: about 150,000 tasks at the workload's rate, which the
-   * coordinators' 256 MiB heaps (every task and its dedupe entry stay stored) and the
-   * in-memory history and final read hold with room to spare.
-   */
-  private static final long MAX_SECONDS = 1800;
-  private static final String USAGE = "usage: [--scenario leader-faults] --seed N --duration SECONDS [--work DIR]"
-      + " | --scenario agent-faults --kills N [--partitions N] [--leader-kills N] [--loopback] [--work DIR]";
+  private static final Duration DEFAULT_DURATION = Duration.ofSeconds(300);
+  private static final int DEFAULT_KILLS = 10;
+  private static final Duration AGENT_CYCLE = Duration.ofSeconds(60);
 
   private ChaosMain() {}
 
   public static void main(String[] args) throws Exception {
-    String scenario = LeaderFaultsScenario.NAME;
-    long seed = ThreadLocalRandom.current().nextLong(1, 1_000_000);
-    long seconds = 300;
-    int kills = 10;
-    Integer partitions = null;
-    int leaderKills = 0;
-    boolean loopback = false;
-    Path work = null;
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--loopback")) {
-        loopback = true;
-        continue;
-      }
-      if (i + 1 >= args.length) {
-        usage("missing value for " + a);
-      }
-      String v = args[++i];
-      try {
-        switch (a) {
-          case "--scenario" -> scenario = v;
-          case "--seed" -> seed = Long.parseLong(v);
-          case "--duration" -> seconds = Long.parseLong(v);
-          case "--kills" -> kills = Integer.parseInt(v);
-          case "--partitions" -> partitions = Integer.parseInt(v);
-          case "--leader-kills" -> leaderKills = Integer.parseInt(v);
-          case "--work" -> work = Path.of(v);
-          default -> usage("unknown option " + a);
-        }
-      } catch (NumberFormatException e) {
-        usage(a + " must be a whole number, was '" + v + "'");
-      }
+    ChaosArgs a;
+    try {
+      a = ChaosArgs.parse(args);
+    } catch (ChaosArgs.BadArgs e) {
+      System.err.println("chaos: " + e.getMessage() + " (" + ChaosArgs.USAGE + ")");
+      System.exit(2);
+      return;
     }
-    if (!scenario.equals(LeaderFaultsScenario.NAME) && !scenario.equals(AgentFaultsScenario.NAME)) {
-      usage("unknown scenario '" + scenario + "'");
-    }
-    if (seconds < 1 || seconds > MAX_SECONDS) {
-      usage("--duration must be 1 to " + MAX_SECONDS + " seconds, was " + seconds);
-    }
-    if (work == null) {
-      work = Path.of("chaos-tests", "target", "chaos", "run-" + scenario + "-" + seed + "-" + System.currentTimeMillis());
-    }
-    Files.createDirectories(work);
-    boolean namespaces = !loopback && NetworkLab.unavailable().isEmpty();
-    if (!loopback) {
+    boolean namespaces = !a.loopback() && NetworkLab.unavailable().isEmpty();
+    if (!a.loopback()) {
       NetworkLab.unavailable().ifPresent(r -> System.err.println("chaos: no namespaces (" + r
           + "): partitions are skipped"));
     }
-    if (scenario.equals(AgentFaultsScenario.NAME)) {
-      AgentFaultsConfig config = null;
+    List<String> scenarios = a.scenarios();
+    List<Outcome> outcomes = new ArrayList<>();
+    for (String scenario : scenarios) {
+      Path dir = scenarios.size() == 1 ? a.work() : a.work().resolve(scenario);
+      Files.createDirectories(dir);
+      System.err.println("chaos: " + scenario + " seed " + a.seed() + ", files in " + dir);
       try {
-        int cuts = partitions != null ? partitions : namespaces ? kills : 0;
-        config = new AgentFaultsConfig(kills, cuts, leaderKills, 3, 3, Duration.ofSeconds(60),
-            work.toAbsolutePath(), namespaces);
+        outcomes.add(run(scenario, a, scenarios.size(), namespaces, dir));
       } catch (IllegalArgumentException e) {
-        usage(e.getMessage());
-      }
-      AgentFaultsReport report;
-      try {
-        report = AgentFaultsScenario.run(config);
+        System.err.println("chaos: " + e.getMessage() + " (" + ChaosArgs.USAGE + ")");
+        System.exit(2);
+        return;
       } catch (Exception e) {
-        System.err.println("chaos: the run failed before its checks (work " + work + "): " + e);
+        System.err.println("chaos: " + scenario + " failed before its checks (seed " + a.seed()
+            + ", work " + dir + "): " + e);
         System.exit(3);
         return;
       }
-      System.out.println(report.table());
-      System.exit(report.valid() ? 0 : 1);
-      return;
     }
-    ScenarioReport report;
-    try {
-      report = LeaderFaultsScenario.run(ScenarioConfig.of(seed, Duration.ofSeconds(seconds),
-          work.toAbsolutePath(), namespaces));
-    } catch (Exception e) {
-      System.err.println("chaos: the run failed before its checks (seed " + seed + ", work " + work
-          + "): " + e);
-      System.exit(3);
-      return;
-    }
-    System.out.println(report.table());
-    System.exit(report.valid() ? 0 : 1);
+    String summary = Outcome.table(outcomes);
+    System.out.println(summary);
+    writeSummary(a.work(), summary, outcomes);
+    System.exit(outcomes.stream().allMatch(Outcome::valid) ? 0 : 1);
   }
 
-  private static void usage(String message) {
-    System.err.println("chaos: " + message + " (" + USAGE + ")");
-    System.exit(2);
+  private static Outcome run(String scenario, ChaosArgs a, int scenarios, boolean namespaces, Path dir)
+      throws Exception {
+    Duration share = a.duration() == null ? null : a.duration().dividedBy(scenarios);
+    if (scenario.equals(AgentFaultsScenario.NAME)) {
+      AgentFaultsReport report = AgentFaultsScenario.run(agentConfig(a, share, namespaces, dir));
+      System.out.println(report.table());
+      return report.outcome(a.seed());
+    }
+    ScenarioReport report = LeaderFaultsScenario.run(ScenarioConfig.of(a.seed(),
+        share == null ? DEFAULT_DURATION : share, dir, namespaces));
+    System.out.println(report.table());
+    return report.outcome();
+  }
+
+  /**
+   * With a duration: a cycle of every kind of round per minute of it (at least one). Without:
+   * the counts given, 10 kills and as many partitions where namespaces exist by default.
+   */
+  static AgentFaultsConfig agentConfig(ChaosArgs a, Duration share, boolean namespaces, Path dir) {
+    if (share != null && a.kills().isEmpty() && a.partitions().isEmpty() && a.leaderKills() == 0) {
+      int cycles = (int) Math.max(1, share.toSeconds() / AGENT_CYCLE.toSeconds());
+      return new AgentFaultsConfig(cycles, namespaces ? cycles : 0, cycles, 3, 3, Duration.ofSeconds(60),
+          dir, namespaces);
+    }
+    int kills = a.kills().orElse(DEFAULT_KILLS);
+    int cuts = a.partitions().orElse(namespaces ? kills : 0);
+    return new AgentFaultsConfig(kills, cuts, a.leaderKills(), 3, 3, Duration.ofSeconds(60), dir, namespaces);
+  }
+
+  private static void writeSummary(Path work, String table, List<Outcome> outcomes) throws IOException {
+    Files.writeString(work.resolve("summary.md"), table);
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(work.resolve("summary.json").toFile(), outcomes);
   }
 }

@@ -19,10 +19,11 @@ import org.openautoglm.oag.chaos.history.History;
 import org.openautoglm.oag.chaos.history.Op;
 import org.openautoglm.oag.chaos.history.OpType;
 import org.openautoglm.oag.chaos.net.NetworkLab;
-import org.openautoglm.oag.chaos.workload.SubmitWorkload;
+import org.openautoglm.oag.chaos.workload.ClientWorkload;
 import org.openautoglm.oag.client.ClientConfig;
 import org.openautoglm.oag.client.CoordinatorClient;
 import org.openautoglm.oag.client.TaskQuery;
+import org.openautoglm.oag.client.TaskSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,7 @@ public final class LeaderFaultsScenario {
   public static final String NAME = "leader-faults";
   private static final Logger log = LoggerFactory.getLogger(LeaderFaultsScenario.class);
   private static final Duration CLUSTER_WITHIN = Duration.ofSeconds(90);
+  private static final int LIVE_TASKS = 4;
 
   private LeaderFaultsScenario() {}
 
@@ -59,8 +61,10 @@ public final class LeaderFaultsScenario {
     ClusterSpec spec = ClusterSpec.of(3, config.workDir(), config.isolatedNetwork());
     try (ChaosCluster cluster = ChaosCluster.start(spec, CLUSTER_WITHIN);
         History history = History.create(config.workDir().resolve("history.jsonl"), System::nanoTime)) {
-      SubmitWorkload workload = new SubmitWorkload(cluster.clientAddresses(), history,
-          config.clients(), config.opsPerSecond(), config.seed());
+      // No agents here: tasks wait to be placed, and only the clients change what they want.
+      ClientWorkload workload = new ClientWorkload(cluster.clientAddresses(), history,
+          config.clients(), config.opsPerSecond(), config.seed(),
+          () -> TaskSpec.command("sleep", "86400").name("chaos"), LIVE_TASKS);
       workload.start();
       Nemesis.Injected injected;
       try {

@@ -56,8 +56,7 @@ public record ScenarioReport(String scenario, long seed, long durationSeconds, S
     StringBuilder b = new StringBuilder();
     b.append("| scenario | seed | faults | ok / fail / info | lost | duplicated | recovery p50 / max | converged | result |\n");
     b.append("|---|---|---|---|---|---|---|---|---|\n");
-    String faultList = faults.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
-        .collect(Collectors.joining(", ")) + (notInjected > 0 ? " (" + notInjected + " not injected)" : "");
+    String faultList = faultList();
     b.append(String.format("| %s (%d s, %s) | %d | %s | %d / %d / %d | %d | %d | %.2f s / %.2f s | %s at %d | %s |%n",
         scenario, durationSeconds, network, seed, faultList, ok, fail, info, lost.size(),
         duplicated.size(), recoveryP50Ms / 1000.0, recoveryMaxMs / 1000.0,
@@ -79,11 +78,23 @@ public record ScenarioReport(String scenario, long seed, long durationSeconds, S
     return b.toString();
   }
 
+  /** This run's line in a chaos run's summary. */
+  public Outcome outcome() {
+    return new Outcome(scenario, seed, faultList(), ok + fail + info, lost.size(), duplicated.size(), -1, "-",
+        "fault -> first acknowledged write", recoveryP50Ms, recoveryMaxMs, valid(),
+        Path.of(historyFile).getParent().toString());
+  }
+
   /** Writes report.json and report.md into {@code dir}. */
   public void write(Path dir) throws IOException {
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
         .writeValue(dir.resolve("report.json").toFile(), this);
     Files.writeString(dir.resolve("report.md"), table());
+  }
+
+  private String faultList() {
+    return faults.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+        .collect(Collectors.joining(", ")) + (notInjected > 0 ? " (" + notInjected + " not injected)" : "");
   }
 
   private static void appendIfAny(StringBuilder b, String what, List<String> ids) {

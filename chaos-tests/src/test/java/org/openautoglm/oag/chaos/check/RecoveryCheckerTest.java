@@ -66,6 +66,21 @@ class RecoveryCheckerTest {
   }
 
   @Test
+  void aReadIsNoRecovery() {
+    inject(1_000);
+    at(1_100);
+    h.invoke(0, DesiredOps.READ, "t1");
+    at(1_200);
+    h.ok(0, DesiredOps.READ, "t1", DesiredOps.readValue(DesiredOps.Desired.RUNNING, 0));
+    at(1_300);
+    h.invoke(1, DesiredOps.PAUSE, "t1", "p1");
+    at(1_700);
+    h.ok(1, DesiredOps.PAUSE, "t1", DesiredOps.APPLIED);
+
+    assertThat(check().recoveries()).containsExactly(Duration.ofMillis(700));
+  }
+
+  @Test
   void anOpSlowerThanTheBoundAfterTheLastHealIsAViolation() {
     inject(1_000);
     acked(0, 1_100, 1_500);
@@ -110,7 +125,7 @@ class RecoveryCheckerTest {
     RecoveryResult r = check();
 
     assertThat(r.violations()).singleElement().asString()
-        .contains("no op invoked after the last heal");
+        .contains("no write invoked after the last heal");
   }
 
   @Test
@@ -122,7 +137,7 @@ class RecoveryCheckerTest {
     h.info(0, SUBMIT, "a", "unavailable");
     acked(0, 4_500, 4_600);
 
-    assertThat(check().violations()).singleElement().asString().contains("first OK 2600 ms");
+    assertThat(check().violations()).singleElement().asString().contains("first write OK 2600 ms");
   }
 
   @Test
