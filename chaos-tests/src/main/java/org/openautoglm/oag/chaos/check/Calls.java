@@ -23,6 +23,7 @@ final class Calls {
     List<Op> invokes = new ArrayList<>();
     List<Integer> indexes = new ArrayList<>();
     List<Op> completions = new ArrayList<>();
+    List<Integer> completionIndexes = new ArrayList<>();
     Map<Integer, Integer> outstanding = new HashMap<>(); // process -> position in invokes
     for (int i = 0; i < history.size(); i++) {
       Op op = history.get(i);
@@ -34,6 +35,7 @@ final class Calls {
         invokes.add(op);
         indexes.add(i);
         completions.add(null);
+        completionIndexes.add(-1);
         continue;
       }
       Integer at = outstanding.remove(op.process());
@@ -46,10 +48,12 @@ final class Calls {
             "op " + i + " does not complete its process's invoke " + invoke + ": " + op);
       }
       completions.set(at, op);
+      completionIndexes.set(at, i);
     }
     List<Call> calls = new ArrayList<>(invokes.size());
     for (int k = 0; k < invokes.size(); k++) {
-      calls.add(new Call(indexes.get(k), invokes.get(k), completions.get(k)));
+      calls.add(new Call(
+          indexes.get(k), invokes.get(k), completions.get(k), completionIndexes.get(k)));
     }
     return calls;
   }
