@@ -1,11 +1,16 @@
 package org.openautoglm.oag.chaos.fault;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.openautoglm.oag.chaos.cluster.AgentProcess;
 import org.openautoglm.oag.chaos.cluster.ChaosCluster;
 import org.openautoglm.oag.chaos.net.Firewall;
 import org.openautoglm.oag.chaos.net.NetworkLab;
+import org.openautoglm.oag.client.CoordinatorClient;
 
 /**
  * Faults on one agent, by pid or by firewall: its keeper and its tasks are left alone, as a
@@ -75,6 +80,43 @@ public final class AgentFaults {
       }
       return Fault.injection(agent + "|coordinators", firewall::heal);
     });
+  }
+
+  /**
+   * Drains the agent with {@code deadline} through {@code client}; heal cancels the drain if
+   * it is still going and makes the agent eligible again, so it gets work back.
+   */
+  public static Fault drain(CoordinatorClient client, String agent, Duration deadline) {
+    return Fault.of("drain-agent", cluster -> {
+      cluster.agent(agent);
+      client.drain(agent, deadline);
+      return Fault.injection(agent, () -> {
+        if (client.listNodes().stream().anyMatch(n -> n.getId().equals(agent) && n.getDraining())) {
+          client.cancelDrain(agent);
+        }
+        client.uncordon(agent);
+      });
+    });
+  }
+
+  /**
+   * The fault {@code kind} makes for one agent, named {@code name} (the name {@code kind}'s
+   * faults have), aimed at an agent drawn from {@code random}
+   * each time it is injected, and held past the failover TTL ({@code hold}) so that the
+   * agent's work is declared lost and placed elsewhere.
+   */
+  public static Fault onAnAgent(String name, Function<String, Fault> kind, Random random, Duration hold) {
+    return Fault.of(name, cluster -> {
+      List<AgentProcess> agents = cluster.agents();
+      if (agents.isEmpty()) {
+        throw new IllegalStateException("this cluster has no agents");
+      }
+      String agent;
+      synchronized (random) {
+        agent = agents.get(random.nextInt(agents.size())).id();
+      }
+      return kind.apply(agent).inject(cluster);
+    }).heldAtLeast(hold);
   }
 
   private static Firewall firewall(ChaosCluster cluster) {

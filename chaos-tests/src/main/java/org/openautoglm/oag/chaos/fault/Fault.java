@@ -22,6 +22,40 @@ public interface Fault {
   /** Injects the fault now; the returned injection says what it hit and heals it. */
   Injection inject(ChaosCluster cluster) throws Exception;
 
+  /**
+   * The shortest hold that makes this fault mean something (an agent silent past the TTL,
+   * say); the nemesis holds it at least this long. Zero by default.
+   */
+  default Duration minHold() {
+    return Duration.ZERO;
+  }
+
+  /** This fault, held at least {@code hold} by the nemesis. */
+  default Fault heldAtLeast(Duration hold) {
+    Fault self = this;
+    return new Fault() {
+      @Override
+      public String name() {
+        return self.name();
+      }
+
+      @Override
+      public Injection inject(ChaosCluster cluster) throws Exception {
+        return self.inject(cluster);
+      }
+
+      @Override
+      public Duration minHold() {
+        return hold;
+      }
+
+      @Override
+      public String toString() {
+        return self.toString();
+      }
+    };
+  }
+
   /** A fault in effect. */
   interface Injection {
     /** What was hit, e.g. {@code c2}, or {@code c2|c1,c3} for a partition. */
@@ -61,6 +95,28 @@ public interface Fault {
         return name;
       }
     };
+  }
+
+  /**
+   * {@code first}, then {@code second} while the first is in effect, as one fault named {@code
+   * name}; heal undoes the second, then the first. When the second cannot be injected the
+   * first is healed before the exception leaves.
+   */
+  static Fault both(String name, Fault first, Fault second) {
+    return of(name, cluster -> {
+      Injection a = first.inject(cluster);
+      Injection b;
+      try {
+        b = second.inject(cluster);
+      } catch (Exception e) {
+        a.heal();
+        throw e;
+      }
+      return injection(a.target() + "+" + b.target(), () -> {
+        b.heal();
+        a.heal();
+      });
+    }).heldAtLeast(first.minHold().compareTo(second.minHold()) >= 0 ? first.minHold() : second.minHold());
   }
 
   static Injection injection(String target, HealAction heal) {

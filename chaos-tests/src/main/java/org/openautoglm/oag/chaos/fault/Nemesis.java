@@ -15,15 +15,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Injects faults into a cluster on a seeded schedule: in rounds, each fault once per round
- * in a shuffled order; each is injected, held, healed, then the cluster is left quiet. One
+ * in a shuffled order; each is injected, held (at least its {@link Fault#minHold()}), healed,
+ * then the cluster is left quiet. One
  * fault at a time, each healed before the next, so every inject in the history has its heal.
  * Inject and heal are recorded as nemesis ops in the {@link History}; a fault that could not
  * be injected (no leader to aim at, say) is recorded with phase {@value #NOT_INJECTED} and
  * counted, so a run where faults silently fail to happen does not pass for a tested one.
  *
  * <p>The same seed gives the same order and the same hold and quiet times; what a fault hits
- * (the leader then) depends on the run. Runs on the calling thread. It starts no fault after
- * {@code duration}; the last one still takes its hold, heal and quiet time, and a fault's
+ * (the leader then) depends on the run. Runs on the calling thread. Once the first round is
+ * done it starts no fault after {@code duration}; the last one still takes its hold, heal and quiet time, and a fault's
  * search for a leader ({@link Fault#FIND_LEADER}) or a kill's wait for the exit may add to
  * that.
  */
@@ -65,20 +66,26 @@ public final class Nemesis {
     }
   }
 
-  /** Injects faults until {@code duration} has passed. */
+  /**
+   * Injects faults until {@code duration} has passed, and at least one whole round, so that
+   * every fault is tried once however short the duration.
+   */
   public Injected run(Duration duration) throws InterruptedException {
     Map<String, Integer> injected = new TreeMap<>();
     faults.forEach(f -> injected.put(f.name(), 0));
     int failed = 0;
+    int tried = 0;
     List<Fault> round = new ArrayList<>();
     long end = System.nanoTime() + duration.toNanos();
-    while (System.nanoTime() < end) {
+    while (System.nanoTime() < end || tried < faults.size()) {
+      tried++;
       if (round.isEmpty()) {
         round.addAll(faults);
         Collections.shuffle(round, random);
       }
       Fault fault = round.remove(round.size() - 1);
-      Duration hold = between(schedule.holdMin(), schedule.holdMax());
+      Duration drawn = between(schedule.holdMin(), schedule.holdMax());
+      Duration hold = drawn.compareTo(fault.minHold()) >= 0 ? drawn : fault.minHold();
       Duration quiet = between(schedule.quietMin(), schedule.quietMax());
       Fault.Injection injection;
       try {

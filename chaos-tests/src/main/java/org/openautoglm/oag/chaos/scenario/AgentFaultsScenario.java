@@ -130,7 +130,8 @@ public final class AgentFaultsScenario {
     }
   }
 
-  private static InetAddress sinkAddress(ChaosCluster cluster) throws UnknownHostException {
+  /** Where the cluster's tasks reach the harness: its host address in namespaces, else loopback. */
+  static InetAddress sinkAddress(ChaosCluster cluster) throws UnknownHostException {
     return cluster.network().isPresent() ? InetAddress.getByName(cluster.network().get().hostAddress())
         : InetAddress.getLoopbackAddress();
   }

@@ -21,7 +21,8 @@ public record ChaosArgs(String scenario, long seed, Duration duration, OptionalI
     OptionalInt partitions, int leaderKills, boolean loopback, Path work) {
 
   /** Every scenario, in the order {@code all} runs them. */
-  public static final List<String> SCENARIOS = List.of(LeaderFaultsScenario.NAME, AgentFaultsScenario.NAME);
+  public static final List<String> SCENARIOS = List.of(FaultScenario.LEADER_FAULTS, AgentFaultsScenario.NAME,
+      FaultScenario.MIXED);
   public static final String ALL = "all";
   /**
    * At most half an hour of faults: about 150,000 tasks at the workload's rate, which the

@@ -76,8 +76,10 @@ public final class ChaosMain {
       System.out.println(report.table());
       return report.outcome(a.seed());
     }
-    ScenarioReport report = LeaderFaultsScenario.run(ScenarioConfig.of(a.seed(),
-        share == null ? DEFAULT_DURATION : share, dir, namespaces));
+    Duration duration = share == null ? DEFAULT_DURATION : share;
+    ScenarioReport report = FaultScenario.run(scenario, scenario.equals(FaultScenario.MIXED)
+        ? ScenarioConfig.mixed(a.seed(), duration, dir, namespaces)
+        : ScenarioConfig.of(a.seed(), duration, dir, namespaces));
     System.out.println(report.table());
     return report.outcome();
   }

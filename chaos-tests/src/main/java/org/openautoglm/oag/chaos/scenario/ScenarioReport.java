@@ -9,80 +9,172 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.openautoglm.oag.chaos.check.GenerationResult;
+import org.openautoglm.oag.chaos.check.LinearizabilityResult;
+import org.openautoglm.oag.chaos.check.LivenessCheck;
+import org.openautoglm.oag.chaos.check.RecoveryResult;
+import org.openautoglm.oag.chaos.check.SubmitResult;
+import org.openautoglm.oag.chaos.cluster.Convergence;
 
 /**
- * What one scenario run did and found: the faults injected, the client operations by
- * outcome, the checkers' verdicts, recovery times and whether the replicas converged. Written
- * as a human table ({@link #table()}) and as JSON ({@link #write(Path)}).
+ * What one run of a {@link FaultScenario} did and found: the faults injected, the client
+ * operations by outcome, and each checker's verdict. Written as a human table ({@link
+ * #table()}) and as JSON ({@link #write(Path)}).
  *
  * @param network "namespaces", or "loopback (why)" when partitions were not possible
+ * @param notes what the run could not do or how it did it (faults skipped and why, how clocks
+ *     were faked), one line each
  * @param faults injections per fault name
  * @param notInjected faults the nemesis tried and could not inject
  * @param ok client operations acknowledged
  * @param fail client operations that definitely failed
  * @param info client operations with an unknown outcome (retried with the same request id)
- * @param requests distinct request ids submitted
- * @param stored tasks the final read found
- * @param lost acknowledged request ids missing from the final state
- * @param duplicated request ids with more than one task
- * @param failedButApplied request ids reported failed yet applied
- * @param recoveryP50Ms nearest-rank median, fault injected to the next acknowledged write
- * @param afterHealViolations acknowledged writes after the last heal slower than the bound
- * @param appliedIndex the index at which every replica was compared
- * @param digests each replica's digest at {@code appliedIndex}
+ * @param fencing null where the scenario runs no tasks on agents
+ * @param liveness null where the scenario runs no tasks on agents
  */
 public record ScenarioReport(String scenario, long seed, long durationSeconds, String network,
-    Map<String, Integer> faults, int notInjected, long ok, long fail, long info, int requests, int stored,
-    List<String> lost, List<String> duplicated, List<String> failedButApplied,
-    List<String> unexpected, int unrecovered, long recoveryP50Ms, long recoveryMaxMs,
-    long worstAfterHealMs, long recoveryBoundMs, List<String> afterHealViolations,
-    long appliedIndex, Map<String, String> digests, String historyFile) {
+    List<String> notes, Map<String, Integer> faults, int notInjected, long ok, long fail, long info,
+    Submits submits, Recovery recovery, Linearizability linearizability, Generations generations,
+    Replicas replicas, Fencing fencing, Liveness liveness, String workDir) {
 
-  @JsonProperty
-  public boolean converged() {
-    return !digests.isEmpty() && digests.values().stream().distinct().count() == 1;
+  /** Acknowledged submits against the final read ({@link SubmitResult}). */
+  public record Submits(int requests, int stored, List<String> lost, List<String> duplicated,
+      List<String> failedButApplied, List<String> unexpected) {
+    static Submits of(SubmitResult r, int stored) {
+      return new Submits(r.invoked(), stored, r.lost(), r.duplicated(), r.failedButApplied(), r.unexpected());
+    }
+
+    boolean valid() {
+      return lost.isEmpty() && duplicated.isEmpty() && failedButApplied.isEmpty() && unexpected.isEmpty();
+    }
+  }
+
+  /** Fault to the next acknowledged write, and the bound after the last heal ({@link RecoveryResult}). */
+  public record Recovery(int unrecovered, long p50Ms, long maxMs, long worstAfterHealMs, long boundMs,
+      List<String> afterHealViolations) {
+    static Recovery of(RecoveryResult r, long boundMs) {
+      return new Recovery(r.unrecovered(), r.p50().toMillis(), r.max().toMillis(), r.worstAfterHeal().toMillis(),
+          boundMs, r.violations());
+    }
+
+    boolean valid() {
+      return unrecovered == 0 && afterHealViolations.isEmpty();
+    }
+  }
+
+  /** The desired-state history per task ({@link LinearizabilityResult}). */
+  public record Linearizability(int tasks, int ops, List<String> nonLinearizable, List<String> timedOut,
+      String firstExplanation, long elapsedMs) {
+    static Linearizability of(LinearizabilityResult r) {
+      return new Linearizability(r.tasks(), r.ops(), r.nonLinearizable(), r.timedOut(),
+          r.nonLinearizable().isEmpty() ? "" : r.explanations().get(r.nonLinearizable().get(0)),
+          r.elapsed().toMillis());
+    }
+
+    boolean valid() {
+      return ops > 0 && nonLinearizable.isEmpty() && timedOut.isEmpty();
+    }
+  }
+
+  /** Allocation generations seen by reads only increase ({@link GenerationResult}). */
+  public record Generations(int tasks, int reads, List<String> violations) {
+    static Generations of(GenerationResult r) {
+      return new Generations(r.tasks(), r.reads(), r.violations().stream().map(Object::toString).toList());
+    }
+  }
+
+  /** Every replica's digest at one applied index. */
+  public record Replicas(long appliedIndex, Map<String, String> digests) {
+    static Replicas of(Convergence c) {
+      return new Replicas(c.appliedIndex(), c.digests());
+    }
+
+    public boolean converged() {
+      return !digests.isEmpty() && digests.values().stream().distinct().count() == 1;
+    }
+  }
+
+  /** Exclusive tasks' generations at the tick sink: none alive at once. */
+  public record Fencing(int exclusiveTasks, int handovers, List<String> overlaps) {}
+
+  /** After the last heal, every wanted task running (or paused) within a bound. */
+  public record Liveness(boolean live, long waitedMs, long boundMs, List<String> notLive) {
+    static Liveness of(LivenessCheck.Result r, long boundMs) {
+      return new Liveness(r.live(), r.waitedMs(), boundMs, r.notLive());
+    }
   }
 
   /** Faults were injected, writes were acknowledged, and every check passed. */
   @JsonProperty
   public boolean valid() {
-    return faults.values().stream().mapToInt(Integer::intValue).sum() > 0 && ok > 0
-        && lost.isEmpty() && duplicated.isEmpty() && failedButApplied.isEmpty()
-        && unexpected.isEmpty() && unrecovered == 0 && afterHealViolations.isEmpty() && converged();
-  }
-
-  /** The human report: one table row, then what failed, if anything. */
-  public String table() {
-    StringBuilder b = new StringBuilder();
-    b.append("| scenario | seed | faults | ok / fail / info | lost | duplicated | recovery p50 / max | converged | result |\n");
-    b.append("|---|---|---|---|---|---|---|---|---|\n");
-    String faultList = faultList();
-    b.append(String.format("| %s (%d s, %s) | %d | %s | %d / %d / %d | %d | %d | %.2f s / %.2f s | %s at %d | %s |%n",
-        scenario, durationSeconds, network, seed, faultList, ok, fail, info, lost.size(),
-        duplicated.size(), recoveryP50Ms / 1000.0, recoveryMaxMs / 1000.0,
-        converged() ? "yes" : "NO", appliedIndex, valid() ? "PASS" : "FAIL"));
-    b.append(String.format("%nrequests %d, stored tasks %d, slowest acknowledged write after the last heal %d ms (bound %d ms)%n",
-        requests, stored, worstAfterHealMs, recoveryBoundMs));
-    appendIfAny(b, "lost", lost);
-    appendIfAny(b, "duplicated", duplicated);
-    appendIfAny(b, "failed but applied", failedButApplied);
-    appendIfAny(b, "stored but never submitted", unexpected);
-    appendIfAny(b, "after heal", afterHealViolations);
-    if (unrecovered > 0) {
-      b.append("faults after which no write was acknowledged again: ").append(unrecovered).append('\n');
-    }
-    if (!converged()) {
-      b.append("digests at applied index ").append(appliedIndex).append(": ").append(digests).append('\n');
-    }
-    b.append("history: ").append(historyFile).append('\n');
-    return b.toString();
+    return faults.values().stream().mapToInt(Integer::intValue).sum() > 0 && ok > 0 && submits.valid()
+        && recovery.valid() && linearizability.valid() && generations.violations().isEmpty()
+        && replicas.converged() && (fencing == null || fencing.overlaps().isEmpty())
+        && (liveness == null || liveness.live());
   }
 
   /** This run's line in a chaos run's summary. */
   public Outcome outcome() {
-    return new Outcome(scenario, seed, faultList(), ok + fail + info, lost.size(), duplicated.size(), -1, "-",
-        "fault -> first acknowledged write", recoveryP50Ms, recoveryMaxMs, valid(),
-        Path.of(historyFile).getParent().toString());
+    return new Outcome(scenario, seed, faultList(), ok + fail + info, submits.lost().size(),
+        submits.duplicated().size(), fencing == null ? -1 : fencing.overlaps().size(),
+        linearizability.valid() ? "yes" : "NO", "fault -> first acknowledged write", recovery.p50Ms(),
+        recovery.maxMs(), valid(), workDir);
+  }
+
+  /** The human report: one table row, then each check's figures and what failed, if anything. */
+  public String table() {
+    StringBuilder b = new StringBuilder();
+    b.append("| scenario | seed | faults | ok / fail / info | lost | duplicated | overlaps | linearizable "
+        + "| recovery p50 / max | converged | result |\n");
+    b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    b.append(String.format("| %s (%d s, %s) | %d | %s | %d / %d / %d | %d | %d | %s | %s | %.2f s / %.2f s "
+            + "| %s at %d | %s |%n",
+        scenario, durationSeconds, network, seed, faultList(), ok, fail, info, submits.lost().size(),
+        submits.duplicated().size(), fencing == null ? "-" : Integer.toString(fencing.overlaps().size()),
+        linearizability.valid() ? "yes" : "NO", recovery.p50Ms() / 1000.0, recovery.maxMs() / 1000.0,
+        replicas.converged() ? "yes" : "NO", replicas.appliedIndex(), valid() ? "PASS" : "FAIL"));
+    b.append(String.format("%nrequests %d, stored tasks %d, slowest acknowledged write after the last heal "
+        + "%d ms (bound %d ms)%n", submits.requests(), submits.stored(), recovery.worstAfterHealMs(),
+        recovery.boundMs()));
+    b.append(String.format("linearizability: %d tasks, %d operations, checked in %d ms; generations: %d reads "
+        + "of %d tasks%n", linearizability.tasks(), linearizability.ops(), linearizability.elapsedMs(),
+        generations.reads(), generations.tasks()));
+    if (fencing != null) {
+      b.append(String.format("fencing: %d exclusive tasks, %d handovers at the sink%n", fencing.exclusiveTasks(),
+          fencing.handovers()));
+    }
+    if (liveness != null) {
+      b.append(String.format("liveness: every wanted task running %s (bound %d ms)%n",
+          liveness.live() ? liveness.waitedMs() + " ms after the clients stopped" : "NOT within the bound",
+          liveness.boundMs()));
+    }
+    notes.forEach(n -> b.append("note: ").append(n).append('\n'));
+    appendIfAny(b, "lost", submits.lost());
+    appendIfAny(b, "duplicated", submits.duplicated());
+    appendIfAny(b, "failed but applied", submits.failedButApplied());
+    appendIfAny(b, "stored but never submitted", submits.unexpected());
+    appendIfAny(b, "after heal", recovery.afterHealViolations());
+    appendIfAny(b, "not linearizable", linearizability.nonLinearizable());
+    if (!linearizability.firstExplanation().isEmpty()) {
+      b.append("  first: ").append(linearizability.firstExplanation()).append('\n');
+    }
+    appendIfAny(b, "linearizability unproven (checker budget)", linearizability.timedOut());
+    appendIfAny(b, "generation went down", generations.violations());
+    if (fencing != null) {
+      appendIfAny(b, "overlapping exclusive generations", fencing.overlaps());
+    }
+    if (liveness != null) {
+      appendIfAny(b, "not running", liveness.notLive());
+    }
+    if (recovery.unrecovered() > 0) {
+      b.append("faults after which no write was acknowledged again: ").append(recovery.unrecovered()).append('\n');
+    }
+    if (!replicas.converged()) {
+      b.append("digests at applied index ").append(replicas.appliedIndex()).append(": ")
+          .append(replicas.digests()).append('\n');
+    }
+    b.append("history, ticks, events and node logs: ").append(workDir).append('\n');
+    return b.toString();
   }
 
   /** Writes report.json and report.md into {@code dir}. */

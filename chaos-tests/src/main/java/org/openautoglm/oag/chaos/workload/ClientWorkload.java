@@ -37,8 +37,8 @@ import org.openautoglm.oag.client.UnavailableException;
  *
  * <p>The operations on desired state go to tasks any client submitted (the most recent few),
  * so that several clients work on one task at once: that concurrency is what makes a
- * linearizability check worth running. A client stops its own oldest task once it has {@code
- * liveTasks} running, which bounds the processes a run leaves on its agents.
+ * linearizability check worth running. A client stops its own oldest task once it has {@link
+ * Mix#liveTasks()} running, which bounds the processes a run leaves on its agents.
  *
  * <p>Each client is its own thread with its own {@link CoordinatorClient} and paces itself to
  * {@code opsPerSecond} (a load generator, not a stress test: the point is the record, and a
@@ -57,21 +57,35 @@ public final class ClientWorkload implements AutoCloseable {
   private final double opsPerSecond;
   private final long seed;
   private final Supplier<TaskSpec> specs;
-  private final int liveTasks;
+  private final Mix mix;
   private final Deque<String> shared = new ArrayDeque<>();
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean running;
 
   /**
+   * How a client picks its operations.
+   *
+   * @param liveTasks per client, the tasks it keeps before it stops its oldest
+   * @param submitPercent the share of its other operations that are submits (the rest pause,
+   *     resume, stop or read a shared task); the lower, the longer a task lives
+   */
+  public record Mix(int liveTasks, int submitPercent) {
+    public Mix {
+      if (liveTasks < 1 || submitPercent < 1 || submitPercent > 100) {
+        throw new IllegalArgumentException("liveTasks >= 1 and submitPercent 1 to 100");
+      }
+    }
+  }
+
+  /**
    * @param opsPerSecond per client
    * @param specs a fresh spec per submit; its command should run until stopped, so that only a
    *     client's stop ends a task (the desired-state model assumes so)
-   * @param liveTasks per client, the tasks it keeps before it stops its oldest
    */
   public ClientWorkload(String addresses, History history, int clients, double opsPerSecond,
-      long seed, Supplier<TaskSpec> specs, int liveTasks) {
-    if (clients < 1 || opsPerSecond <= 0 || liveTasks < 1) {
-      throw new IllegalArgumentException("clients >= 1, opsPerSecond > 0 and liveTasks >= 1");
+      long seed, Supplier<TaskSpec> specs, Mix mix) {
+    if (clients < 1 || opsPerSecond <= 0) {
+      throw new IllegalArgumentException("clients >= 1 and opsPerSecond > 0");
     }
     this.addresses = addresses;
     this.history = history;
@@ -79,7 +93,7 @@ public final class ClientWorkload implements AutoCloseable {
     this.opsPerSecond = opsPerSecond;
     this.seed = seed;
     this.specs = specs;
-    this.liveTasks = liveTasks;
+    this.mix = mix;
   }
 
   public synchronized void start() {
@@ -139,12 +153,16 @@ public final class ClientWorkload implements AutoCloseable {
     }
   }
 
-  /** One operation: a submit, a stop of this client's oldest task, or an op on a shared task. */
+  /**
+   * One operation: a stop of this client's oldest task when it has its fill, a submit while it
+   * has less than half of it (and by chance after), or else an op on a shared task.
+   */
   private void step(CoordinatorClient client, int process, Random random, Deque<String> own) {
     String target = pickShared(random);
-    if (own.size() >= liveTasks) {
+    if (own.size() >= mix.liveTasks()) {
       write(client, process, DesiredOps.STOP, own.removeFirst(), requestId(random));
-    } else if (target == null || random.nextInt(100) < 30) {
+    } else if (target == null || own.size() < mix.liveTasks() / 2
+        || random.nextInt(100) < mix.submitPercent()) {
       String taskId = submit(client, process, requestId(random));
       if (taskId != null) {
         own.addLast(taskId);
@@ -199,7 +217,12 @@ public final class ClientWorkload implements AutoCloseable {
         history.ok(process, f, taskId, DesiredOps.APPLIED);
         return;
       } catch (FailedPreconditionException e) {
-        history.ok(process, f, taskId, DesiredOps.REFUSED);
+        if (refusedForAStop(e)) {
+          history.ok(process, f, taskId, DesiredOps.REFUSED);
+        } else {
+          // Finished by itself (the model assumes it does not): nothing changed, nothing learnt.
+          history.fail(process, f, taskId, brief(e));
+        }
         return;
       } catch (UnavailableException | InvalidArgumentException | NotFoundException e) {
         history.fail(process, f, taskId, brief(e));
@@ -235,6 +258,12 @@ public final class ClientWorkload implements AutoCloseable {
       case DESIRED_RUNNING, DESIRED_STATE_UNSPECIFIED -> DesiredOps.Desired.RUNNING;
       case UNRECOGNIZED -> throw new IllegalStateException("unknown desired state in " + t.getId());
     };
+  }
+
+  /** Whether the server refused because the task is being stopped or was (its words for it). */
+  private static boolean refusedForAStop(FailedPreconditionException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("is being stopped") || m.contains("is already STOPPED");
   }
 
   private boolean retryAfterPause() {

@@ -14,7 +14,8 @@ class ChaosArgsTest {
   void runAllIsTheDefaultAndDurationsTakeUnits() throws Exception {
     ChaosArgs a = ChaosArgs.parse("run", "--duration", "10m", "--seed", "42");
 
-    assertThat(a.scenarios()).containsExactly(LeaderFaultsScenario.NAME, AgentFaultsScenario.NAME);
+    assertThat(a.scenarios()).containsExactly(FaultScenario.LEADER_FAULTS, AgentFaultsScenario.NAME,
+        FaultScenario.MIXED);
     assertThat(a.duration()).isEqualTo(Duration.ofMinutes(10));
     assertThat(a.seed()).isEqualTo(42);
     assertThat(a.work()).isAbsolute();

@@ -19,7 +19,7 @@ class LeaderFaultsChaosTest {
     Duration duration = Duration.ofSeconds(Long.getLong("oag.chaos.duration", 100));
     System.out.println("chaos: leader-faults seed=" + seed + " duration=" + duration);
 
-    ScenarioReport report = LeaderFaultsScenario.run(ScenarioConfig.of(seed, duration,
+    ScenarioReport report = FaultScenario.run(FaultScenario.LEADER_FAULTS, ScenarioConfig.of(seed, duration,
         ChaosTestSupport.workDir(LeaderFaultsChaosTest.class), ChaosTestSupport.namespacesAvailable()));
 
     System.out.println(report.table());
@@ -27,8 +27,10 @@ class LeaderFaultsChaosTest {
     assertThat(report.faults()).as("faults injected").isNotEmpty()
         .allSatisfy((fault, times) -> assertThat(times).as(fault).isPositive());
     assertThat(report.ok()).as("acknowledged submits").isPositive();
-    assertThat(report.lost()).as("lost acknowledged submits").isEmpty();
-    assertThat(report.duplicated()).as("request ids with more than one task").isEmpty();
+    assertThat(report.submits().lost()).as("lost acknowledged submits").isEmpty();
+    assertThat(report.submits().duplicated()).as("request ids with more than one task").isEmpty();
+    assertThat(report.linearizability().nonLinearizable()).as("tasks whose desired state is not linearizable")
+        .isEmpty();
     assertThat(report.valid()).as(report.table()).isTrue();
   }
 }
