@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -138,10 +140,18 @@ class AgentFailoverChaosTest {
     report(r);
 
     assertEveryTaskOfBothModesMoved(r);
+    Set<String> available = r.recoveries().stream().filter(rec -> !rec.exclusive())
+        .map(RoundResult.Recovery::taskId).collect(Collectors.toSet());
     assertSoftly(softly -> {
       exclusiveLostNoEarlierThanTheTtl(softly, r);
       nothingPlacedBackOnTheSilentAgent(softly, r);
       declaredDownOnceOnly(softly, r);
+      // The overlap detector's proof that it fires: available work is started elsewhere while
+      // the cut-off agent's instance still ticks (it may run twice, by its contract), and the
+      // same check that finds no overlap for exclusive tasks finds these.
+      softly.assertThat(OverlapCheck.overlaps(sink.lives(), available))
+          .as("overlapping generations of the available tasks %s while %s was cut off", available, victim)
+          .isNotEmpty();
     });
   }
 
