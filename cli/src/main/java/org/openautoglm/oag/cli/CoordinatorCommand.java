@@ -20,6 +20,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "coordinator", description = "Run one coordinator node.")
 final class CoordinatorCommand implements Callable<Integer> {
+  private static final long MAX_SNAPSHOT_EVERY = 1_000_000_000L;
+  private static final long MIN_SEGMENT_BYTES = 8L << 10;
+  private static final long MAX_SEGMENT_BYTES = 1L << 30;
+
   @Spec CommandSpec spec;
 
   @Option(names = "--id", required = true, description = "This node's id, one of --peers.")
@@ -58,6 +62,22 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "Raft entries the leader keeps in flight while it batches the next "
           + "(default: the built-in value; see the README).")
   Integer groupCommitInFlight;
+
+  @Option(names = "--snapshot-every", paramLabel = "ENTRIES",
+      description = "Take a snapshot (a RocksDB flush) after every ENTRIES applied log entries, "
+          + "1 to 1000000000 (default: 100000).")
+  Long snapshotEvery;
+
+  @Option(names = "--purge-log-to-snapshot",
+      description = "Purge the Raft log up to each snapshot, even entries a member that is behind "
+          + "still needs: it then installs a checkpoint from the leader. Default: purge only what "
+          + "every member has committed (a killed leader that comes back catches up from the log).")
+  boolean purgeLogToSnapshot;
+
+  @Option(names = "--raft-segment-bytes", converter = Units.Bytes.class, paramLabel = "SIZE",
+      description = "Size of one Raft log segment file, 8Ki to 1Gi, e.g. 64Ki or 8Mi; only closed "
+          + "segments are purged (default: 8Mi).")
+  Long raftSegmentBytes;
 
   @Override
   public Integer call() throws Exception {
@@ -114,6 +134,7 @@ final class CoordinatorCommand implements Callable<Integer> {
         }
         b.groupCommitMaxInFlight(groupCommitInFlight);
       }
+      logCompaction(b);
       if (electionTimeout != null) {
         String[] range = electionTimeout.split("-");
         if (range.length != 2 || !range[0].matches("[0-9]{2,6}") || !range[1].matches("[0-9]{2,6}")) {
@@ -125,6 +146,25 @@ final class CoordinatorCommand implements Callable<Integer> {
       return b.build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** The snapshot and purge options, each checked and named when out of range. */
+  private void logCompaction(CoordinatorConfig.Builder b) {
+    if (snapshotEvery != null) {
+      if (snapshotEvery < 1 || snapshotEvery > MAX_SNAPSHOT_EVERY) {
+        throw usage("--snapshot-every", "must be 1 to " + MAX_SNAPSHOT_EVERY + " entries, was " + snapshotEvery);
+      }
+      b.snapshotAutoTriggerThreshold(snapshotEvery);
+    }
+    if (raftSegmentBytes != null) {
+      if (raftSegmentBytes < MIN_SEGMENT_BYTES || raftSegmentBytes > MAX_SEGMENT_BYTES) {
+        throw usage("--raft-segment-bytes", "must be 8Ki to 1Gi, was " + raftSegmentBytes + " bytes");
+      }
+      b.raftSegmentBytes(raftSegmentBytes);
+    }
+    if (purgeLogToSnapshot) {
+      b.purgeLogUpToSnapshot(true);
     }
   }
 

@@ -1,6 +1,7 @@
 package org.openautoglm.oag.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -75,6 +76,48 @@ class ClusterCommandTest extends CliTestSupport {
     assertEquals(8081, c.httpPort());
     assertEquals("oag", c.clusterId());
     assertEquals("127.0.0.1", c.bindHost());
+  }
+
+  @Test
+  void coordinatorSnapshotAndPurgeOptionsReachItsConfig() {
+    CoordinatorCommand cmd = new CoordinatorCommand();
+    new CommandLine(cmd).parseArgs("--id", "c1", "--peers", "c1=127.0.0.1:7080", "--data", "/tmp/x",
+        "--snapshot-every", "300", "--purge-log-to-snapshot", "--raft-segment-bytes", "32Ki");
+    CoordinatorCommand plain = new CoordinatorCommand();
+    new CommandLine(plain).parseArgs("--id", "c1", "--peers", "c1=127.0.0.1:7080", "--data", "/tmp/x");
+
+    CoordinatorConfig c = cmd.config();
+    CoordinatorConfig shipped = plain.config();
+
+    assertEquals(300, c.snapshotAutoTriggerThreshold());
+    assertTrue(c.purgeLogUpToSnapshot());
+    assertEquals(32 << 10, c.raftSegmentBytes());
+    CoordinatorConfig defaults = CoordinatorConfig.builder("c1", shipped.peers(), Path.of("/tmp/x")).build();
+    assertEquals(defaults.snapshotAutoTriggerThreshold(), shipped.snapshotAutoTriggerThreshold());
+    assertFalse(shipped.purgeLogUpToSnapshot());
+    assertEquals(defaults.raftSegmentBytes(), shipped.raftSegmentBytes());
+  }
+
+  @Test
+  void coordinatorRefusesBadSnapshotAndSegmentSizesAsUsageNamingTheOption() {
+    List<List<String>> bad = List.of(
+        List.of("--snapshot-every", "0"),
+        List.of("--snapshot-every", "often"),
+        List.of("--snapshot-every", "2000000000"),
+        List.of("--raft-segment-bytes", "1Ki"),
+        List.of("--raft-segment-bytes", "2Gi"),
+        List.of("--raft-segment-bytes", "lots"));
+    for (List<String> option : bad) {
+      List<String> args = new ArrayList<>(List.of("coordinator", "--id", "c1",
+          "--peers", "c1=127.0.0.1:7080", "--data", "/tmp/x"));
+      args.addAll(option);
+
+      Result r = oag(args.toArray(String[]::new));
+
+      assertEquals(2, r.exit(), option + ": " + r.err());
+      assertEquals(1, r.errLines().size(), option + ": " + r.err());
+      assertTrue(r.err().contains(option.get(0)), option + ": " + r.err());
+    }
   }
 
   @Test
