@@ -25,10 +25,11 @@ import org.openautoglm.oag.chaos.net.NetworkLab;
 /**
  * The cluster under test: N coordinators as separate JVMs from the built {@link
  * Distribution}, each with its own data directory and a small heap, optionally each in its
- * own network namespace ({@link NetworkLab}) and optionally with a small disk ({@link
- * SmallDisk}); and M agents ({@link AgentProcess}) from the same distribution, each with its
- * own data directory, dialling every coordinator (in their own namespaces when the
- * coordinators have theirs, so a firewall can cut an agent off).
+ * own network namespace ({@link NetworkLab}), optionally with a small disk ({@link
+ * SmallDisk}) and optionally with a wall clock the harness can jump ({@link FakeClock}); and
+ * M agents ({@link AgentProcess}) from the same distribution, each with its own data
+ * directory, dialling every coordinator (in their own namespaces when the coordinators have
+ * theirs, so a firewall can cut an agent off).
  *
  * <p>In a namespace every node uses the same ports (API 7070, Raft 7080, HTTP 8080) on its
  * own address; on loopback each gets free ports. {@link #close()} ends every process this
@@ -81,6 +82,11 @@ public final class ChaosCluster implements AutoCloseable {
 
   /** Starts every node without waiting for them. */
   public static ChaosCluster launch(ClusterSpec spec) {
+    if (spec.fakeClocks()) {
+      FakeClock.unavailable().ifPresent(reason -> {
+        throw new IllegalStateException("fake clocks unavailable: " + reason);
+      });
+    }
     List<String> ids = spec.ids();
     List<String> labNodes = new ArrayList<>(ids);
     labNodes.addAll(spec.agentIds());
@@ -123,13 +129,16 @@ public final class ChaosCluster implements AutoCloseable {
       }
       List<String> args = new ArrayList<>(List.of("coordinator", "--id", id, "--peers", peers,
           "--data", dataDir.toString(), "--http-port", Integer.toString(ports.get(id)[2])));
+      args.addAll(spec.compaction().args());
       args.addAll(spec.coordinatorArgs());
       List<String> argv = dist.command(spec.jvmOptions(), args);
       if (network != null) {
         argv = network.inNamespace(id, argv);
       }
+      // Beside the data directory, not in it: a wipe must not take the clock's file.
+      FakeClock clock = spec.fakeClocks() ? new FakeClock(spec.workDir().resolve(id + ".faketime")) : null;
       nodes.put(id, new CoordinatorProcess(id, hosts.get(id), ports.get(id)[0], dataDir,
-          spec.workDir().resolve(id + ".log"), argv));
+          spec.workDir().resolve(id + ".log"), argv, clock));
     }
   }
 
@@ -145,6 +154,11 @@ public final class ChaosCluster implements AutoCloseable {
       agents.put(id, new AgentProcess(id, spec.workDir().resolve(id), spec.workDir().resolve(id + ".log"),
           argv));
     }
+  }
+
+  /** What this cluster was started from. */
+  public ClusterSpec spec() {
+    return spec;
   }
 
   /** The agents, a1..aM; empty when the spec asked for none. */
@@ -189,14 +203,15 @@ public final class ChaosCluster implements AutoCloseable {
 
   /**
    * Undoes every fault a test or scenario may have left: removes every firewall rule, starts
-   * what is not running (coordinators, agents) and continues what is paused. Waits for
-   * nothing.
+   * what is not running (coordinators, agents), continues what is paused and sets every faked
+   * wall clock back to real time. Waits for nothing.
    */
   public void restore() {
     if (network != null) {
       network.firewall().heal();
     }
     for (CoordinatorProcess n : nodes.values()) {
+      n.clock().ifPresent(FakeClock::reset);
       if (!n.running()) {
         n.start();
       } else if (n.paused()) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.openautoglm.oag.chaos.Commands;
@@ -23,14 +24,21 @@ final class OwnedJvm {
   private final Path dataDir;
   private final Path logFile;
   private final List<String> argv;
+  private final Map<String, String> environment;
   private Process process;
   private boolean paused;
 
   OwnedJvm(String id, Path dataDir, Path logFile, List<String> argv) {
+    this(id, dataDir, logFile, argv, Map.of());
+  }
+
+  /** A JVM started with {@code environment} on top of the harness's own. */
+  OwnedJvm(String id, Path dataDir, Path logFile, List<String> argv, Map<String, String> environment) {
     this.id = id;
     this.dataDir = dataDir;
     this.logFile = logFile;
     this.argv = List.copyOf(argv);
+    this.environment = Map.copyOf(environment);
   }
 
   /** Starts the JVM on its data directory; it must not be running. */
@@ -40,8 +48,10 @@ final class OwnedJvm {
     }
     try {
       Files.createDirectories(dataDir);
-      process = new ProcessBuilder(argv).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+      ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+      builder.environment().putAll(environment);
+      process = builder.start();
       paused = false;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + id + ": " + String.join(" ", argv), e);
