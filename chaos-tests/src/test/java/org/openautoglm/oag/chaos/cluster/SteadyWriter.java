@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.openautoglm.oag.api.v1.Task;
 import org.openautoglm.oag.client.CoordinatorClient;
 import org.openautoglm.oag.client.FailedPreconditionException;
 import org.openautoglm.oag.client.InvalidArgumentException;
@@ -18,6 +19,11 @@ import org.openautoglm.oag.client.TaskSpec;
  * adds the id of every task the cluster acknowledged to a shared collection. Each task carries
  * a label of {@code payloadBytes}, so that a disk fills in a few hundred writes.
  *
+ * <p>It also watches replicated time: each task's creation time is stamped by the leader that
+ * proposed it and applied as {@code max(previous, stamp)}, and each write is acknowledged
+ * before the next is sent, so the creation times it reads back must never decrease, whatever
+ * the leaders' wall clocks do; {@link #timeWentBack()} counts the writes where one did.
+ *
  * <p>A write that fails as unavailable or indeterminate (leadership moving, a node not
  * answering) is retried with the same request id until acknowledged, so it takes effect once;
  * a refusal (invalid argument, failed precondition) stops the writer, and the next {@link
@@ -28,23 +34,34 @@ final class SteadyWriter implements AutoCloseable {
 
   private final CoordinatorClient client;
   private final Collection<String> acknowledged;
+  private final String name;
   private final String payload;
   private final AtomicLong acked = new AtomicLong();
+  private final AtomicLong timeWentBack = new AtomicLong();
+  private volatile Task last;
   private final Map<String, Long> errors = new ConcurrentHashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
   private volatile OagException refused;
 
-  private SteadyWriter(CoordinatorClient client, Collection<String> acknowledged, int payloadBytes) {
+  private SteadyWriter(CoordinatorClient client, Collection<String> acknowledged, int payloadBytes,
+      String name) {
     this.client = client;
     this.acknowledged = acknowledged;
+    this.name = name;
     this.payload = "x".repeat(payloadBytes);
     this.thread = new Thread(this::run, "steady-writer");
     thread.setDaemon(true);
   }
 
   static SteadyWriter start(CoordinatorClient client, Collection<String> acknowledged, int payloadBytes) {
-    SteadyWriter w = new SteadyWriter(client, acknowledged, payloadBytes);
+    return start(client, acknowledged, payloadBytes, "disk-full");
+  }
+
+  /** A writer whose tasks are named {@code name}. */
+  static SteadyWriter start(CoordinatorClient client, Collection<String> acknowledged, int payloadBytes,
+      String name) {
+    SteadyWriter w = new SteadyWriter(client, acknowledged, payloadBytes, name);
     w.thread.start();
     return w;
   }
@@ -52,10 +69,16 @@ final class SteadyWriter implements AutoCloseable {
   private void run() {
     while (running) {
       String requestId = CoordinatorClient.newRequestId();
-      TaskSpec spec = TaskSpec.command("true").name("disk-full").label("payload", payload);
+      TaskSpec spec = TaskSpec.command("true").name(name).label("payload", payload);
       while (running) {
         try {
-          acknowledged.add(client.create(spec, requestId).getId());
+          Task task = client.create(spec, requestId);
+          acknowledged.add(task.getId());
+          Task before = last;
+          if (before != null && task.getCreatedAtMs() < before.getCreatedAtMs()) {
+            timeWentBack.incrementAndGet();
+          }
+          last = task;
           acked.incrementAndGet();
           break;
         } catch (InvalidArgumentException | FailedPreconditionException e) {
@@ -71,6 +94,16 @@ final class SteadyWriter implements AutoCloseable {
   /** Writes acknowledged so far. */
   long acked() {
     return acked.get();
+  }
+
+  /** The task of the last acknowledged write; null before the first. */
+  Task last() {
+    return last;
+  }
+
+  /** Acknowledged writes whose task was created earlier than the one acknowledged before it. */
+  long timeWentBack() {
+    return timeWentBack.get();
   }
 
   /** Failed attempts (each retried) by exception and gRPC code. */
