@@ -81,6 +81,7 @@ public final class CoordinatorProcess {
 
   /** Starts the JVM; the node must not be running. */
   public void start() {
+    releaseFakeClock(jvm.pid());   // a previous incarnation may have died without cleaning up
     jvm.start();
   }
 
@@ -104,7 +105,9 @@ public final class CoordinatorProcess {
 
   /** SIGKILL, then waits until the process is gone. No-op when it is not running. */
   public void kill() {
+    long pid = jvm.pid();
     jvm.kill();
+    releaseFakeClock(pid);
   }
 
   /** SIGSTOP: the JVM freezes with its sockets open, like a long GC pause or a stalled VM. */
@@ -134,6 +137,12 @@ public final class CoordinatorProcess {
   /** Sets its wall clock back to real time (within {@link FakeClock#TAKES_EFFECT_WITHIN}). */
   public void resetClock() {
     fakeClock().reset();
+  }
+
+  private void releaseFakeClock(long pid) {
+    if (clock != null) {
+      FakeClock.release(pid);
+    }
   }
 
   private FakeClock fakeClock() {
@@ -216,8 +225,10 @@ public final class CoordinatorProcess {
 
   /** Ends the process (SIGCONT first if paused, then SIGKILL) and releases the status client. */
   void destroy() {
+    long pid = jvm.pid();
     try {
       jvm.destroy();
+      releaseFakeClock(pid);
     } finally {
       self.close();
     }

@@ -38,6 +38,11 @@ import java.util.Optional;
  * forwards and backwards, while sleeps, {@code Object.wait}, {@code parkNanos} and scheduled
  * executors keep their real periods and the JVM uses no more CPU than without the library.
  *
+ * <p>libfaketime also creates a semaphore and a shared memory segment per process in {@code
+ * /dev/shm}, named for its pid, and removes them only at a normal exit; {@link #release}
+ * removes those of a process killed with SIGKILL, since a later process given the same pid
+ * (pids wrap at 32768 here) could fail to start under the library.
+ *
  * <p>Thread-safe.
  */
 public final class FakeClock {
@@ -48,6 +53,7 @@ public final class FakeClock {
    * file at each read, so this only covers a read already under way.
    */
   public static final Duration TAKES_EFFECT_WITHIN = Duration.ofSeconds(1);
+  private static final Path SHM = Path.of("/dev/shm");
 
   private final Path file;
   private Duration offset = Duration.ZERO;
@@ -101,6 +107,24 @@ public final class FakeClock {
   /** The offset last set. */
   public synchronized Duration offset() {
     return offset;
+  }
+
+  /**
+   * Removes what libfaketime left in {@code /dev/shm} for process {@code pid}, unless that pid
+   * runs (then it is not ours to clean, or not gone yet). Call it once a process started with
+   * {@link #environment()} has ended.
+   */
+  public static void release(long pid) {
+    if (pid <= 0 || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+      return;
+    }
+    for (String name : new String[] {"faketime_shm_" + pid, "sem.faketime_sem_" + pid}) {
+      try {
+        Files.deleteIfExists(SHM.resolve(name));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot remove " + SHM.resolve(name), e);
+      }
+    }
   }
 
   /** {@code +600}, {@code -600}, {@code +0}: libfaketime's relative offset in seconds. */

@@ -83,7 +83,9 @@ class FakeClockTest {
     } finally {
       p.destroyForcibly();
       p.waitFor();
+      FakeClock.release(p.pid());
     }
+    assertThat(Path.of("/dev/shm/faketime_shm_" + p.pid())).as("left by the killed probe").doesNotExist();
   }
 
   private static void read(Process p, AtomicLong skewMs, AtomicLong lines) {
