@@ -20,6 +20,8 @@ import org.openautoglm.oag.chaos.cluster.NodeView;
 public final class LogFaults {
   /** How long {@link #lagFollower()} waits for the others to purge past the follower. */
   public static final Duration PURGE_WITHIN = Duration.ofSeconds(60);
+  /** The name of {@link #lagFollower}'s fault. */
+  public static final String LAG_FOLLOWER = "lag-follower";
   /**
    * Entries a leader may hold beyond the highest applied index (appended, not yet committed),
    * any of which a follower may have been sent before it stopped.
@@ -41,7 +43,7 @@ public final class LogFaults {
    * does not come in time (no writes, say) the follower is continued and the injection fails.
    */
   public static Fault lagFollower(Duration within) {
-    return Fault.of("lag-follower", cluster -> {
+    return Fault.of(LAG_FOLLOWER, cluster -> {
       if (!cluster.spec().compaction().purgeToSnapshot()) {
         throw new IllegalStateException("this cluster keeps what a follower needs in its log: "
             + "start it withFrequentSnapshots()");

@@ -22,7 +22,7 @@ public record ChaosArgs(String scenario, long seed, Duration duration, OptionalI
 
   /** Every scenario, in the order {@code all} runs them. */
   public static final List<String> SCENARIOS = List.of(FaultScenario.LEADER_FAULTS, AgentFaultsScenario.NAME,
-      FaultScenario.MIXED);
+      FaultScenario.LAGGING_FOLLOWER, FaultScenario.MIXED);
   public static final String ALL = "all";
   /**
    * At most half an hour of faults: about 150,000 tasks at the workload's rate, which the

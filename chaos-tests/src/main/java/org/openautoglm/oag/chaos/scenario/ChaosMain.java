@@ -65,6 +65,13 @@ public final class ChaosMain {
     String summary = Outcome.table(outcomes);
     System.out.println(summary);
     writeSummary(a.work(), summary, outcomes);
+    for (Outcome o : outcomes) {
+      if (!o.valid()) {
+        System.err.println("chaos: " + o.scenario() + " FAILED: its history, ticks, events, node logs and report are in "
+            + o.workDir() + "; rerun it with: oag chaos run --scenario " + o.scenario() + " --seed " + a.seed()
+            + (a.duration() == null ? "" : " --duration " + a.duration().dividedBy(scenarios.size()).toSeconds()));
+      }
+    }
     System.exit(outcomes.stream().allMatch(Outcome::valid) ? 0 : 1);
   }
 

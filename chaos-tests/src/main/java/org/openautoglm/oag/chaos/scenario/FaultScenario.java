@@ -21,8 +21,12 @@ import org.openautoglm.oag.chaos.cluster.ChaosCluster;
 import org.openautoglm.oag.chaos.cluster.ClusterSpec;
 import org.openautoglm.oag.chaos.failover.EventLog;
 import org.openautoglm.oag.chaos.failover.OverlapCheck;
+import org.openautoglm.oag.chaos.cluster.FakeClock;
+import org.openautoglm.oag.chaos.cluster.NodeView;
 import org.openautoglm.oag.chaos.fault.AgentFaults;
+import org.openautoglm.oag.chaos.fault.ClockFaults;
 import org.openautoglm.oag.chaos.fault.Fault;
+import org.openautoglm.oag.chaos.fault.LogFaults;
 import org.openautoglm.oag.chaos.fault.Nemesis;
 import org.openautoglm.oag.chaos.fault.NetworkFaults;
 import org.openautoglm.oag.chaos.fault.ProcessFaults;
@@ -47,13 +51,18 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>"leader-faults": 3 coordinators, no agents (tasks wait to be placed); the leader is
  *       killed, paused and (in namespaces) cut off from the majority.
+ *   <li>"lagging-follower": 3 coordinators that snapshot every 100 entries and purge their
+ *       logs up to it; a follower is stopped until the others have purged past it, and must
+ *       catch up by installing a checkpoint. No leader kills here: a log purged that far
+ *       strands a killed leader (Ratis 3.2.2; see CoordinatorConfig).
  *   <li>"mixed": 3 coordinators and 3 agents running the clients' tasks, reporters that tick
  *       to the harness's sink, half exclusive and half available; every fault class: the
  *       leader's, agents killed, paused and cut off (from everything, or from their session
  *       and the leader so that their heartbeats go through a follower) past the TTL, drains,
  *       and a drain with the leader killed during it.
  * </ul>
- * The checks: every acknowledged submit stored once, under its request id ({@link
+ * Where libfaketime is installed every scenario also jumps the leader's wall clock 10
+ * minutes forward and back ({@link ClockFaults}). The checks: every acknowledged submit stored once, under its request id ({@link
  * SubmitChecker}); the desired state of every task linearizable ({@link
  * LinearizabilityChecker}); generations read only going up ({@link GenerationChecker}); each
  * fault followed by an acknowledged write, and no slow write after the last heal ({@link
@@ -65,12 +74,19 @@ import org.slf4j.LoggerFactory;
 public final class FaultScenario {
   public static final String LEADER_FAULTS = "leader-faults";
   public static final String MIXED = "mixed";
+  public static final String LAGGING_FOLLOWER = "lagging-follower";
+  /** Every fault scenario. */
+  public static final List<String> NAMES = List.of(LEADER_FAULTS, MIXED, LAGGING_FOLLOWER);
   private static final Logger log = LoggerFactory.getLogger(FaultScenario.class);
   private static final Duration CLUSTER_WITHIN = Duration.ofSeconds(90);
   private static final Duration LIVENESS_BOUND = Duration.ofSeconds(60);
   /** An agent's faults are held past the failover TTL (6 s), so its work is placed elsewhere. */
   private static final Duration PAST_TTL = Duration.ofSeconds(8);
   private static final Duration DRAIN_DEADLINE = Duration.ofSeconds(20);
+  /** Far past every timeout and lease, well inside the 24 h dedupe window. */
+  private static final Duration CLOCK_JUMP = Duration.ofMinutes(10);
+  private static final long SNAPSHOT_EVERY = 100;
+  private static final long SEGMENT_BYTES = 16 << 10;
   /** Without agents: short-lived tasks, many submits. */
   private static final ClientWorkload.Mix WAITING_MIX = new ClientWorkload.Mix(4, 30);
   /**
@@ -82,7 +98,7 @@ public final class FaultScenario {
   private FaultScenario() {}
 
   public static ScenarioReport run(String name, ScenarioConfig config) throws Exception {
-    if (!name.equals(LEADER_FAULTS) && !name.equals(MIXED)) {
+    if (!NAMES.contains(name)) {
       throw new IllegalArgumentException("no fault scenario '" + name + "'");
     }
     boolean agents = name.equals(MIXED);
@@ -96,6 +112,17 @@ public final class FaultScenario {
     if (agents) {
       spec = spec.withAgents(3, List.of("--cpu", "2", "--memory", "2Gi"));
     }
+    if (name.equals(LAGGING_FOLLOWER)) {
+      spec = spec.withFrequentSnapshots(SNAPSHOT_EVERY, SEGMENT_BYTES);
+    }
+    boolean clocks = FakeClock.unavailable().isEmpty();
+    if (clocks) {
+      spec = spec.withFakeClocks();
+      notes.add("clock jumps: libfaketime with FAKETIME_DONT_FAKE_MONOTONIC=1, so only the wall clock jumps; "
+          + "Java's monotonic clock, which Raft timers and leases use, stays real");
+    } else {
+      notes.add("no clock jumps: " + FakeClock.unavailable().get());
+    }
     try (ChaosCluster cluster = ChaosCluster.start(spec, CLUSTER_WITHIN);
         TickSink sink = agents ? TickSink.start(new InetSocketAddress(AgentFaultsScenario.sinkAddress(cluster), 0),
             System::nanoTime, config.workDir().resolve("ticks.jsonl")) : null;
@@ -103,7 +130,7 @@ public final class FaultScenario {
             .retryBudget(Duration.ofSeconds(60)).build());
         History history = History.create(config.workDir().resolve("history.jsonl"), System::nanoTime)) {
       Random random = new Random(config.seed());
-      List<Fault> faults = faults(agents, config.isolatedNetwork(), client, random);
+      List<Fault> faults = faults(name, config.isolatedNetwork(), clocks, client, random);
       ClientWorkload workload = new ClientWorkload(cluster.clientAddresses(), history, config.clients(),
           config.opsPerSecond(), config.seed(), agents ? reporters(sink) : waiting(),
           agents ? RUNNING_MIX : WAITING_MIX);
@@ -121,6 +148,7 @@ public final class FaultScenario {
       ScenarioReport.Liveness liveness = agents ? ScenarioReport.Liveness.of(
           LivenessCheck.await(() -> readAll(client), LIVENESS_BOUND), LIVENESS_BOUND.toMillis()) : null;
       ScenarioReport.Replicas replicas = ScenarioReport.Replicas.of(cluster.awaitConverged(CLUSTER_WITHIN));
+      long installs = cluster.views().values().stream().mapToLong(NodeView::snapshotInstalls).sum();
       List<Task> tasks = readAll(client);
       List<Op> ops = history.ops();
       var submits = SubmitChecker.check(ops, tasks.stream()
@@ -140,19 +168,33 @@ public final class FaultScenario {
           count(ops, OpType.INFO), ScenarioReport.Submits.of(submits, tasks.size()),
           ScenarioReport.Recovery.of(recovery, config.recoveryBound().toMillis()),
           ScenarioReport.Linearizability.of(linearizability), ScenarioReport.Generations.of(generations),
-          replicas, fencing, liveness, config.workDir().toString());
+          replicas, fencing, liveness, installs, config.workDir().toString());
       report.write(config.workDir());
       return report;
     }
   }
 
-  /** The leader's faults always; with agents, every agent fault class and drains. */
-  private static List<Fault> faults(boolean agents, boolean namespaces, CoordinatorClient client, Random random) {
-    List<Fault> faults = new ArrayList<>(List.of(ProcessFaults.killLeader(), ProcessFaults.pauseLeader()));
+  /**
+   * Clock jumps of the leader where libfaketime is; a follower left behind the purged log
+   * (alone: a log purged up to the snapshot strands a killed leader, see CoordinatorConfig);
+   * else the leader's faults, and with agents every agent fault class and drains.
+   */
+  private static List<Fault> faults(String name, boolean namespaces, boolean clocks, CoordinatorClient client,
+      Random random) {
+    List<Fault> faults = new ArrayList<>();
+    if (clocks) {
+      faults.add(ClockFaults.jumpLeader(CLOCK_JUMP));
+      faults.add(ClockFaults.jumpLeader(CLOCK_JUMP.negated()));
+    }
+    if (name.equals(LAGGING_FOLLOWER)) {
+      faults.add(LogFaults.lagFollower());
+      return faults;
+    }
+    faults.addAll(List.of(ProcessFaults.killLeader(), ProcessFaults.pauseLeader()));
     if (namespaces) {
       faults.add(NetworkFaults.isolateLeader());
     }
-    if (!agents) {
+    if (!name.equals(MIXED)) {
       return faults;
     }
     faults.add(AgentFaults.onAnAgent("kill-agent", AgentFaults::kill, random, PAST_TTL));

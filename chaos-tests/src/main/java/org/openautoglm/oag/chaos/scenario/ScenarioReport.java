@@ -15,6 +15,7 @@ import org.openautoglm.oag.chaos.check.LivenessCheck;
 import org.openautoglm.oag.chaos.check.RecoveryResult;
 import org.openautoglm.oag.chaos.check.SubmitResult;
 import org.openautoglm.oag.chaos.cluster.Convergence;
+import org.openautoglm.oag.chaos.fault.LogFaults;
 
 /**
  * What one run of a {@link FaultScenario} did and found: the faults injected, the client
@@ -31,11 +32,13 @@ import org.openautoglm.oag.chaos.cluster.Convergence;
  * @param info client operations with an unknown outcome (retried with the same request id)
  * @param fencing null where the scenario runs no tasks on agents
  * @param liveness null where the scenario runs no tasks on agents
+ * @param snapshotInstalls checkpoints the coordinators installed from a leader, all together;
+ *     each follower left behind by a lag-follower fault must have installed one
  */
 public record ScenarioReport(String scenario, long seed, long durationSeconds, String network,
     List<String> notes, Map<String, Integer> faults, int notInjected, long ok, long fail, long info,
     Submits submits, Recovery recovery, Linearizability linearizability, Generations generations,
-    Replicas replicas, Fencing fencing, Liveness liveness, String workDir) {
+    Replicas replicas, Fencing fencing, Liveness liveness, long snapshotInstalls, String workDir) {
 
   /** Acknowledged submits against the final read ({@link SubmitResult}). */
   public record Submits(int requests, int stored, List<String> lost, List<String> duplicated,
@@ -110,7 +113,8 @@ public record ScenarioReport(String scenario, long seed, long durationSeconds, S
     return faults.values().stream().mapToInt(Integer::intValue).sum() > 0 && ok > 0 && submits.valid()
         && recovery.valid() && linearizability.valid() && generations.violations().isEmpty()
         && replicas.converged() && (fencing == null || fencing.overlaps().isEmpty())
-        && (liveness == null || liveness.live());
+        && (liveness == null || liveness.live())
+        && snapshotInstalls >= faults.getOrDefault(LogFaults.LAG_FOLLOWER, 0);
   }
 
   /** This run's line in a chaos run's summary. */
@@ -139,6 +143,10 @@ public record ScenarioReport(String scenario, long seed, long durationSeconds, S
     b.append(String.format("linearizability: %d tasks, %d operations, checked in %d ms; generations: %d reads "
         + "of %d tasks%n", linearizability.tasks(), linearizability.ops(), linearizability.elapsedMs(),
         generations.reads(), generations.tasks()));
+    if (faults.containsKey(LogFaults.LAG_FOLLOWER)) {
+      b.append(String.format("snapshot installs: %d, for %d followers left behind the purged log%n",
+          snapshotInstalls, faults.get(LogFaults.LAG_FOLLOWER)));
+    }
     if (fencing != null) {
       b.append(String.format("fencing: %d exclusive tasks, %d handovers at the sink%n", fencing.exclusiveTasks(),
           fencing.handovers()));

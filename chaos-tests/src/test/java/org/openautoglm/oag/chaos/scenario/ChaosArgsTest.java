@@ -15,7 +15,7 @@ class ChaosArgsTest {
     ChaosArgs a = ChaosArgs.parse("run", "--duration", "10m", "--seed", "42");
 
     assertThat(a.scenarios()).containsExactly(FaultScenario.LEADER_FAULTS, AgentFaultsScenario.NAME,
-        FaultScenario.MIXED);
+        FaultScenario.LAGGING_FOLLOWER, FaultScenario.MIXED);
     assertThat(a.duration()).isEqualTo(Duration.ofMinutes(10));
     assertThat(a.seed()).isEqualTo(42);
     assertThat(a.work()).isAbsolute();
