@@ -16,15 +16,20 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openautoglm.oag.chaos.ChaosTestSupport;
 import org.openautoglm.oag.chaos.fault.ClockFaults;
 import org.openautoglm.oag.chaos.fault.Fault;
+import org.openautoglm.oag.api.v1.Task;
 import org.openautoglm.oag.client.CoordinatorClient;
+import org.openautoglm.oag.client.TaskSpec;
 
 /**
  * The leader's wall clock jumps ten minutes forward, then back to real time, then ten minutes
- * backward (libfaketime; its monotonic clock runs on), under a client that keeps writing. Raft
- * and the leases run on monotonic time, so writes must go on being acknowledged within a few
- * seconds of each jump; the leader stamps its wall clock into every command and apply keeps
- * {@code max(previous, stamp)}, so the time replicated with each task must follow the forward
- * jump and never go back. Nothing acknowledged is lost and every node ends at the same digest.
+ * backward, then a day forward (libfaketime; its monotonic clock runs on), under a client that
+ * keeps writing. Raft and the leases run on monotonic time, so writes must go on being
+ * acknowledged within a few seconds of each jump. The leader stamps its wall clock into every
+ * command, held within a term to a minute (and 1% of the term's age) of its monotonic clock,
+ * and apply keeps {@code max(previous, stamp)}: replicated time moves with a jump by at most
+ * that much and never goes back, so a request id applied before a day's jump still dedupes a
+ * retry after it (the unbounded stamp expired every dedupe entry at once: a retry ran twice).
+ * Nothing acknowledged is lost and every node ends at the same digest.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClockJumpChaosTest {
@@ -58,17 +63,14 @@ class ClockJumpChaosTest {
 
   @Test
   @Order(1)
-  void aLeaderWhoseClockJumpsForwardKeepsAcknowledgingAndReplicatedTimeFollows() throws Exception {
+  void aLeaderWhoseClockJumpsForwardKeepsAcknowledgingAndReplicatedTimeMovesAMinuteAtMost()
+      throws Exception {
     CoordinatorProcess leader = cluster.awaitLeader(WITHIN);
     Fault.Injection jump = ClockFaults.jumpLeader(JUMP).inject(cluster);
-    long jumpedAt = System.currentTimeMillis();
     try {
-      // The leader stamps its clock into each command: once a task carries the jumped time,
-      // the jump has taken effect on the node that leads.
-      await("a task stamped ten minutes ahead by " + leader.id())
-          .atMost(FakeClock.TAKES_EFFECT_WITHIN.plus(WRITES_WITHIN))
-          .until(() -> writer.last().getCreatedAtMs() >= jumpedAt + JUMP.toMillis() - 5_000);
+      awaitStampedAhead(leader);
       writer.awaitMore(WRITES, WRITES_WITHIN);
+      assertStampedAtMostAMinuteAhead();
     } finally {
       jump.heal();
     }
@@ -98,11 +100,49 @@ class ClockJumpChaosTest {
 
   @Test
   @Order(3)
+  void aRequestAppliedBeforeADaysJumpStillDedupesItsRetry() throws Exception {
+    String requestId = "clock-jump-retry-" + System.nanoTime();
+    TaskSpec spec = TaskSpec.command("true").name("clock-jump-retry");
+    Task first = client.create(spec, requestId);
+    CoordinatorProcess leader = cluster.awaitLeader(WITHIN);
+    Fault.Injection jump = ClockFaults.jumpLeader(Duration.ofHours(25)).inject(cluster);
+    try {
+      awaitStampedAhead(leader);
+      writer.awaitMore(WRITES, WRITES_WITHIN);
+      // The 24 h dedupe window is measured in replicated time: the retry finds the first apply.
+      assertThat(client.create(spec, requestId).getId()).as("the task a retry of %s names", requestId)
+          .isEqualTo(first.getId());
+      assertStampedAtMostAMinuteAhead();
+    } finally {
+      jump.heal();
+    }
+    writer.awaitMore(WRITES, FakeClock.TAKES_EFFECT_WITHIN.plus(WRITES_WITHIN));
+    report("a day forward", leader);
+  }
+
+  @Test
+  @Order(4)
   void nothingAcknowledgedIsLostReplicasConvergeAndTimeNeverWentBack() throws Exception {
     writer.close();
     assertThat(writer.timeWentBack()).as("acknowledged tasks created before the one acknowledged before them")
         .isZero();
     ChaosTestSupport.assertConvergedWithEverythingAcknowledged(cluster, client, acknowledged);
+  }
+
+  /**
+   * The leader stamps its clock into each command: once a task carries a time well ahead of
+   * real time, the jump has taken effect on the node that leads (a minute ahead at most).
+   */
+  private static void awaitStampedAhead(CoordinatorProcess leader) {
+    await("a task stamped ahead of real time by " + leader.id())
+        .atMost(FakeClock.TAKES_EFFECT_WITHIN.plus(WRITES_WITHIN))
+        .until(() -> writer.last().getCreatedAtMs() >= System.currentTimeMillis() + 30_000);
+  }
+
+  /** A minute plus 1% of the term so far (the test's few minutes), and the writer's last write's age. */
+  private static void assertStampedAtMostAMinuteAhead() {
+    assertThat(writer.last().getCreatedAtMs()).as("replicated time of the last acknowledged write")
+        .isLessThanOrEqualTo(System.currentTimeMillis() + 60_000 + 10_000);
   }
 
   private static void report(String jump, CoordinatorProcess leader) throws Exception {

@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * to the window for more; with the log idle it proposes at once. Results are
  * handed back on a small executor, never on Ratis's apply thread.
  *
- * <p>The leader's term and wall-clock time are stamped into every header
- * here, just before proposing; apply rejects a header whose term differs from
- * its entry's term, so a command proposed by a deposed leader never applies.
+ * <p>The leader's term and wall-clock time (held within a term to its
+ * monotonic clock: {@link TimeStamps}) are stamped into every header here,
+ * just before proposing; apply rejects a header whose term differs from its
+ * entry's term, so a command proposed by a deposed leader never applies.
  */
 public final class Proposer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Proposer.class);
@@ -48,7 +49,7 @@ public final class Proposer implements AutoCloseable {
   private static final long READY_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private final RaftNode raft;
-  private final Clock clock;
+  private final TimeStamps stamps;
   private final int maxCommands;
   private final int maxBytes;
   private final long windowNanos;
@@ -76,7 +77,7 @@ public final class Proposer implements AutoCloseable {
           t.setDaemon(true);
           return t;
         }, (task, pool) -> task.run());
-    this.clock = clock;
+    this.stamps = new TimeStamps(clock, System::nanoTime);
     this.maxCommands = maxCommands;
     this.maxBytes = maxBytes;
     this.windowNanos = window.toNanos();
@@ -179,7 +180,7 @@ public final class Proposer implements AutoCloseable {
 
   private void send(List<Pending> batch) {
     long term = raft.term();
-    long now = clock.millis();
+    long now = stamps.stamp(term);
     CommandBatch.Builder entry = CommandBatch.newBuilder();
     for (Pending p : batch) {
       Command c = p.command();
