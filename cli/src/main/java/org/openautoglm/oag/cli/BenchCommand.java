@@ -33,13 +33,15 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code oag bench ...}: submit (write throughput and latency), failover (leader kill to the
- * next acknowledged write), against the coordinator or etcd ({@code --target}). The
+ * next acknowledged write), against the coordinator or etcd ({@code --target}); compare; agents
+ * (simulated agents, {@link BenchAgentsCommand}). The
  * measuring is the bench module's; this class only turns options into its configs and its
  * reports into tables or JSON. Progress goes to stderr, so stdout holds only the result.
  */
-@Command(name = "bench", description = "Measure write throughput, latency and failover time.",
+@Command(name = "bench", description = "Measure write throughput, latency, failover time, and a "
+    + "leader watching a fleet of simulated agents.",
     subcommands = {BenchCommand.Submit.class, BenchCommand.Failover.class,
-        BenchCompareCommand.class})
+        BenchCompareCommand.class, BenchAgentsCommand.class})
 final class BenchCommand {
 
   @Command(name = "submit",
