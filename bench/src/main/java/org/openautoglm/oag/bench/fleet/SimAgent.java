@@ -12,7 +12,6 @@ import org.openautoglm.oag.agent.v1.AgentServiceGrpc;
 import org.openautoglm.oag.agent.v1.Capacity;
 import org.openautoglm.oag.agent.v1.CoordinatorMessage;
 import org.openautoglm.oag.agent.v1.Heartbeat;
-import org.openautoglm.oag.agent.v1.HeartbeatAck;
 import org.openautoglm.oag.agent.v1.Hello;
 import org.openautoglm.oag.agent.v1.HostMetrics;
 import org.openautoglm.oag.agent.v1.LogData;
@@ -44,8 +43,6 @@ final class SimAgent {
   private static final Logger LOG = LoggerFactory.getLogger(SimAgent.class);
   /** A register may wait for a log write on a busy leader; its own proposal times out at 10 s. */
   static final long REGISTER_DEADLINE_MS = 10_000;
-  /** Heartbeats whose send time is kept for their ack: acks come within a few hundred ms. */
-  static final int ACK_SLOTS = 16;
 
   /** What every agent of a simulation shares. */
   record Shared(AgentsConfig config, ChannelPool channels, LeaderLocator locator, RegisterGate gate,
@@ -63,9 +60,7 @@ final class SimAgent {
   private final SendGap gap = new SendGap();
   private final SimAllocations allocations;
   private final SplittableRandom random;
-  private final long[] sentSeq = new long[ACK_SLOTS];
-  private final long[] sentNanos = new long[ACK_SLOTS];
-  private final boolean[] sentMeasured = new boolean[ACK_SLOTS];
+  private final AckClock acks = new AckClock();
 
   // Guarded by this.
   private State state = State.NEW;
@@ -218,20 +213,9 @@ final class SimAgent {
           }
         }
       }
-      case ACK -> acked(m.getAck(), now);
+      case ACK -> acks.acked(m.getAck().getSeq(), now).ifPresent(shared.stats()::acked);
       case LOG_REQUEST -> answer(m.getLogRequest());
       default -> { }
-    }
-  }
-
-  private void acked(HeartbeatAck ack, long now) {
-    int slot = (int) Math.floorMod(ack.getSeq(), (long) ACK_SLOTS);
-    if (sentSeq[slot] != ack.getSeq() || ack.getSeq() == 0) {
-      return;   // unknown or already acked
-    }
-    sentSeq[slot] = 0;
-    if (sentMeasured[slot]) {
-      shared.stats().acked(now - sentNanos[slot]);
     }
   }
 
@@ -313,11 +297,8 @@ final class SimAgent {
         .setHost(host());
     allocations.report(hb, now, random);
     AgentMessage message = AgentMessage.newBuilder().setHeartbeat(hb).build();
-    int slot = (int) Math.floorMod(n, (long) ACK_SLOTS);
     long sentAt = System.nanoTime();
-    sentSeq[slot] = n;
-    sentNanos[slot] = sentAt;
-    sentMeasured[slot] = measured;
+    acks.sent(n, sentAt, measured);
     requests.onNext(message);
     gap.sent(sentAt);
     return true;
