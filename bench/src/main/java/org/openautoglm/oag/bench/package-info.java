@@ -10,6 +10,9 @@
  *   <li>{@link org.openautoglm.oag.bench.FailoverProbe}: writers keep writing while the
  *       leader is killed with SIGKILL, round after round; the gap from the kill to the
  *       next acknowledged write; a {@link org.openautoglm.oag.bench.FailoverReport}.
+ *   <li>{@link org.openautoglm.oag.bench.fleet.AgentSimulation} (its own package): simulated
+ *       agents speak the agent protocol to a running cluster, to measure one leader watching a
+ *       whole fleet.
  * </ul>
  *
  * <p>The timing code knows the system only through {@link
