@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * <p>The gap still open when the event arrives also covers the time the verdict took to be
  * committed and delivered, so a borderline verdict leans towards "explained", never "false".
  * Only verdicts that arrive while measuring count; later ones (the nodes retiring at the end)
- * are only remembered, for {@link #downs}.
+ * are only passed on, to {@link #onDown}.
  *
  * <p>Threading: events arrive on the subscription's thread; the rest is thread-safe.
  */
@@ -33,7 +33,7 @@ final class DownWatch implements AutoCloseable {
   private final SimAgent[] agents;
   private final long ttlNanos;
   private final LongSupplier clock;
-  private final int[] downs;                  // guarded by this: verdicts per agent
+  private volatile java.util.function.IntConsumer onDown = k -> { };
   private boolean measuring = true;           // guarded by this
   private long total;                         // guarded by this
   private long falseDowns;                    // guarded by this
@@ -45,7 +45,6 @@ final class DownWatch implements AutoCloseable {
       LongSupplier clock) {
     this.nodePrefix = nodePrefix + "-";
     this.agents = agents;
-    this.downs = new int[agents.length];
     this.ttlNanos = ttlNanos;
     this.clock = clock;
     this.events = client.events(EventQuery.since(sinceIndex).following(), this::onEvent);
@@ -61,7 +60,7 @@ final class DownWatch implements AutoCloseable {
     }
     SimAgent.Verdict v = agents[k].downVerdict(clock.getAsLong());
     synchronized (this) {
-      downs[k]++;
+      onDown.accept(k);
       if (measuring) {
         total++;
         if (v.gapNanos() < ttlNanos) {
@@ -115,9 +114,12 @@ final class DownWatch implements AutoCloseable {
     return new AgentsReport.Down(total, falseDowns, explained, withoutSession);
   }
 
-  /** How many DOWN verdicts on agent {@code k}'s node have arrived. */
-  synchronized int downs(int k) {
-    return downs[k];
+  /**
+   * Calls {@code listener} with the agent index of every DOWN verdict from now on, on the event
+   * thread, before {@link #awaitVerdict} waiters wake; it must be quick.
+   */
+  void onDown(java.util.function.IntConsumer listener) {
+    onDown = listener;
   }
 
   /** Waits until the next verdict arrives or {@code nanos} have passed. */

@@ -1,5 +1,7 @@
 package org.openautoglm.oag.bench.fleet;
 
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -13,8 +15,10 @@ import java.util.function.LongSupplier;
  * <p>So agents stop in waves: a wave is as large as the guard allows (the UP nodes, ours still
  * alive or not yet declared down included, times the percentage, less the nodes already
  * silent), counting every stopped node not yet declared down as silent from the moment it
- * stops; the next wave starts when verdicts have made room. With only simulated nodes each
- * wave is half the one before, so it takes about log2(agents) waves of a TTL each.
+ * stops; the next wave starts as soon as verdicts have made room (the nodes of one wave go
+ * DOWN over an interval or so, their last heartbeats being spread, so many small waves follow
+ * each big one). With only simulated nodes the fleet halves every TTL or so: about log2(agents)
+ * TTLs in all.
  *
  * <p>Runs on the caller's thread; bounded by {@code deadlineNanos}, after which the agents
  * still running are closed at once (and reported as not retired).
@@ -22,6 +26,9 @@ import java.util.function.LongSupplier;
 final class Retirement {
   /** How it went: agents stopped in waves, those seen DOWN, waves, and why it stopped early. */
   record Result(int stopped, int down, int waves, String incomplete) {}
+
+  /** Waves follow each other as verdicts trickle in: one progress line per second at most. */
+  static final long PROGRESS_NANOS = 1_000_000_000L;
 
   private final SimAgent[] agents;
   private final DownWatch watch;
@@ -41,52 +48,54 @@ final class Retirement {
    * @param stormPercent the replicated storm guard percentage
    */
   Result run(int otherUp, int otherSilent, int stormPercent, long deadlineNanos) throws InterruptedException {
+    AtomicIntegerArray awaiting = new AtomicIntegerArray(agents.length);   // 1: stopped, not DOWN yet
+    AtomicInteger pending = new AtomicInteger();
+    watch.onDown(k -> {
+      if (awaiting.compareAndSet(k, 1, 0)) {
+        pending.decrementAndGet();
+      }
+    });
     int next = agents.length - 1;   // agents stop from the last one down
-    int[] downsBefore = new int[agents.length];
     int waves = 0;
+    long lastProgress = clock.getAsLong() - PROGRESS_NANOS;
     String incomplete = null;
     while (true) {
       int live = next + 1;
-      int pending = 0;
-      for (int k = next + 1; k < agents.length; k++) {
-        if (watch.downs(k) == downsBefore[k]) {
-          pending++;
-        }
-      }
-      if (live == 0 && pending == 0) {
+      int stopped = pending.get();
+      if (live == 0 && stopped == 0) {
         break;
       }
       if (clock.getAsLong() - deadlineNanos >= 0) {
-        incomplete = "retire timeout: " + live + " agents still running, " + pending + " stopped and not DOWN yet";
+        incomplete = "retire timeout: " + live + " agents still running, " + stopped + " stopped and not DOWN yet";
         break;
       }
       if (watch.ended()) {
         incomplete = "the event stream ended: DOWN verdicts can no longer be seen";
         break;
       }
-      int room = room(otherUp + live + pending, otherSilent + pending, stormPercent);
+      int room = room(otherUp + live + stopped, otherSilent + stopped, stormPercent);
       if (live > 0 && room > 0) {
         int wave = Math.min(room, live);
         for (int i = 0; i < wave; i++) {
-          downsBefore[next] = watch.downs(next);
+          awaiting.set(next, 1);
+          pending.incrementAndGet();
           agents[next--].close();
         }
         waves++;
-        progress.accept("retiring: wave " + waves + " stops " + wave + ", " + (next + 1) + " left running");
-      } else if (live > 0 && pending == 0) {
+        if (clock.getAsLong() - lastProgress >= PROGRESS_NANOS || next < 0) {
+          lastProgress = clock.getAsLong();
+          progress.accept("retiring: wave " + waves + " stops " + wave + ", " + (next + 1) + " left running, "
+              + pending.get() + " stopped and not DOWN yet");
+        }
+      } else if (live > 0 && stopped == 0) {
         incomplete = otherSilent + " silent nodes that are not this run's leave no room under the storm guard";
         break;
       }
       watch.awaitVerdict(Math.min(deadlineNanos - clock.getAsLong(), 250_000_000L));
     }
+    watch.onDown(k -> { });
     int stopped = agents.length - 1 - next;
-    int down = 0;
-    for (int k = next + 1; k < agents.length; k++) {
-      if (watch.downs(k) > downsBefore[k]) {
-        down++;
-      }
-    }
-    return new Result(stopped, down, waves, incomplete);
+    return new Result(stopped, stopped - pending.get(), waves, incomplete);
   }
 
   /**
