@@ -32,28 +32,7 @@ public interface Fault {
 
   /** This fault, held at least {@code hold} by the nemesis. */
   default Fault heldAtLeast(Duration hold) {
-    Fault self = this;
-    return new Fault() {
-      @Override
-      public String name() {
-        return self.name();
-      }
-
-      @Override
-      public Injection inject(ChaosCluster cluster) throws Exception {
-        return self.inject(cluster);
-      }
-
-      @Override
-      public Duration minHold() {
-        return hold;
-      }
-
-      @Override
-      public String toString() {
-        return self.toString();
-      }
-    };
+    return new Named(name(), this::inject, hold);
   }
 
   /** A fault in effect. */
@@ -79,22 +58,20 @@ public interface Fault {
 
   /** A fault named {@code name} that {@code injector} injects. */
   static Fault of(String name, Injector injector) {
-    return new Fault() {
-      @Override
-      public String name() {
-        return name;
-      }
+    return new Named(name, injector, Duration.ZERO);
+  }
 
-      @Override
-      public Injection inject(ChaosCluster cluster) throws Exception {
-        return injector.inject(cluster);
-      }
+  /** A fault by name, what injects it and its shortest hold. */
+  record Named(String name, Injector injector, Duration minHold) implements Fault {
+    @Override
+    public Injection inject(ChaosCluster cluster) throws Exception {
+      return injector.inject(cluster);
+    }
 
-      @Override
-      public String toString() {
-        return name;
-      }
-    };
+    @Override
+    public String toString() {
+      return name;
+    }
   }
 
   /**
