@@ -235,8 +235,11 @@ public final class FaultScenario {
     Set<String> exclusive = tasks.stream()
         .filter(t -> t.getSpec().getFencing() == FencingMode.FENCING_EXCLUSIVE)
         .map(Task::getId).collect(Collectors.toUnmodifiableSet());
+    Set<String> available = tasks.stream().map(Task::getId).filter(id -> !exclusive.contains(id))
+        .collect(Collectors.toUnmodifiableSet());
     return new ScenarioReport.Fencing(exclusive.size(), OverlapCheck.handovers(lives, exclusive),
-        OverlapCheck.overlaps(lives, exclusive).stream().map(Object::toString).toList());
+        OverlapCheck.overlaps(lives, exclusive).stream().map(Object::toString).toList(),
+        OverlapCheck.overlaps(lives, available).size());
   }
 
   private static void keepEvents(CoordinatorClient client, ScenarioConfig config) {

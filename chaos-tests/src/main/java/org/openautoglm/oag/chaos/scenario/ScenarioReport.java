@@ -97,8 +97,12 @@ public record ScenarioReport(String scenario, long seed, long durationSeconds, S
     }
   }
 
-  /** Exclusive tasks' generations at the tick sink: none alive at once. */
-  public record Fencing(int exclusiveTasks, int handovers, List<String> overlaps) {}
+  /**
+   * Generations at the tick sink: no two of an exclusive task alive at once; those of an
+   * available task may be (a second instance may start while the first is cut off), and are
+   * only counted.
+   */
+  public record Fencing(int exclusiveTasks, int handovers, List<String> overlaps, int availableOverlaps) {}
 
   /** After the last heal, every wanted task running (or paused) within a bound. */
   public record Liveness(boolean live, long waitedMs, long boundMs, List<String> notLive) {
@@ -148,8 +152,9 @@ public record ScenarioReport(String scenario, long seed, long durationSeconds, S
           snapshotInstalls, faults.get(LogFaults.LAG_FOLLOWER)));
     }
     if (fencing != null) {
-      b.append(String.format("fencing: %d exclusive tasks, %d handovers at the sink%n", fencing.exclusiveTasks(),
-          fencing.handovers()));
+      b.append(String.format("fencing: %d exclusive tasks, %d handovers at the sink; available tasks' generations "
+          + "alive at once (allowed): %d%n", fencing.exclusiveTasks(), fencing.handovers(),
+          fencing.availableOverlaps()));
     }
     if (liveness != null) {
       b.append(String.format("liveness: every wanted task running %s (bound %d ms)%n",
