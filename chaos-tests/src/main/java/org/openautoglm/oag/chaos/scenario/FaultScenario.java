@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.openautoglm.oag.api.v1.FencingMode;
+import org.openautoglm.oag.api.v1.PlacementStrategy;
 import org.openautoglm.oag.api.v1.Task;
 import org.openautoglm.oag.chaos.check.GenerationChecker;
 import org.openautoglm.oag.chaos.check.LinearizabilityChecker;
@@ -217,7 +218,10 @@ public final class FaultScenario {
     return () -> TaskSpec.command("sleep", "86400").name("chaos");
   }
 
-  /** Reporters ticking to the sink, exclusive and available in turn, small enough that all fit. */
+  /**
+   * Reporters ticking to the sink, exclusive and available in turn, small enough that all fit,
+   * spread over the agents so that a fault on any agent has work to move.
+   */
   private static Supplier<TaskSpec> reporters(TickSink sink) {
     List<String> command = sink.reporterCommand();
     AtomicLong submitted = new AtomicLong();
@@ -227,7 +231,8 @@ public final class FaultScenario {
       return TaskSpec.command(command.get(0), command.subList(1, command.size()))
           .name("chaos-" + mode).label("fencing", mode)
           .fencing(exclusive ? FencingMode.FENCING_EXCLUSIVE : FencingMode.FENCING_AVAILABLE)
-          .cpuMillis(100).memoryMiB(16).stopGrace(Duration.ofSeconds(1));
+          .cpuMillis(100).memoryMiB(16).stopGrace(Duration.ofSeconds(1))
+          .placement(PlacementStrategy.PLACEMENT_SPREAD);
     };
   }
 
