@@ -9,6 +9,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.openautoglm.oag.bench.FailoverReport;
 import org.openautoglm.oag.bench.SubmitReport;
@@ -22,6 +24,9 @@ import org.openautoglm.oag.bench.SubmitReport;
 public final class ResultsText {
   private static final DateTimeFormatter WHEN =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+  /** A section another script owns in the same file: its markers, and all between them. */
+  private static final Pattern OWNED_SECTION =
+      Pattern.compile("<!-- ([^>\\n]+): begin -->\\n.*?<!-- \\1: end -->\\n?", Pattern.DOTALL);
 
   private ResultsText() {}
 
@@ -120,13 +125,29 @@ public final class ResultsText {
     return b.toString();
   }
 
-  /** Writes {@link #markdown} to {@code file} through a temporary file, so a reader never sees half. */
+  /**
+   * Writes {@link #markdown} to {@code file} through a temporary file, so a reader never sees
+   * half. The sections other scripts own in the same file (each between {@code <!-- NAME:
+   * begin -->} and {@code <!-- NAME: end -->}, e.g. {@code bench/scale.sh}'s) are kept, after
+   * the comparison, in the order they had.
+   */
   public static void write(Path file, ComparisonReport r, String command, List<String> notes)
       throws IOException {
+    String old = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, markdown(r, command, notes), StandardCharsets.UTF_8);
+    Files.writeString(tmp, withOwnedSections(markdown(r, command, notes), old), StandardCharsets.UTF_8);
     Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** {@code markdown}, then every marked section of {@code old} in its order, each after a blank line. */
+  static String withOwnedSections(String markdown, String old) {
+    StringBuilder b = new StringBuilder(markdown.stripTrailing()).append('\n');
+    Matcher m = OWNED_SECTION.matcher(old);
+    while (m.find()) {
+      b.append('\n').append(m.group().stripTrailing()).append('\n');
+    }
+    return b.toString();
   }
 
   private static void row(StringBuilder b, int clients, int round, String name,
