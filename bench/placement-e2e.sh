@@ -35,6 +35,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 OAG="$ROOT/bin/oag"
 CLUSTER="$ROOT/deploy/local-cluster.sh"
+# shellcheck source=results-lib.sh
+. "$ROOT/bench/results-lib.sh"
 ADDRESSES=127.0.0.1:7070,127.0.0.1:7071,127.0.0.1:7072
 AGENTS=3
 TASKS=1000
@@ -223,20 +225,13 @@ section="$DATA/section.md"
   echo "$summary"
   echo '```'
   echo
-  echo "- Command: \`$ORIGINAL\`; oag: git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' with local changes')"
+  echo "- Command: \`$ORIGINAL\`; oag: $(results_version)"
   echo "- Each run: a fresh \`deploy/local-cluster.sh start --agents $AGENTS\` (3 coordinator JVMs and $AGENTS agent JVMs, agents with \`$OAG_AGENT_ARGS\`), then two batches of \`oag bench submit --start --writes $TASKS --clients $CLIENTS --warmup 0 --payload 0\`, each in a new load generator JVM: *fresh*, the cluster's first tasks, and *warm*, started once every task of the first was placed. Tasks run \`true\` once, 1 millicore and 1 MiB each, never restarted; the agents run them while later ones are placed."
   echo "- PLACEMENTS/S = tasks / SPAN, SPAN = last task.scheduled - first task.submitted; SUBMITTED/S = tasks / (last - first task.submitted): both in the replicated time the leader stamps into the log. CLIENT ACKS/S: acknowledged submits per second as the clients saw them. ENTRIES: the PlaceTasks log entries that placed the batch (tasks / ENTRIES = tasks placed per pass of the placement loop). FOREIGN: cores busy with anything but the cluster and the load generator while the batch ran; a run with a batch over $MAX_FOREIGN_CPU was run again (at most $RETRIES times), and one still over it is kept and marked !."
   echo "- CPU: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(nproc) cores, shared by the cluster, the agents, the tasks and the load generator; $(java -version 2>&1 | head -1)"
   echo "<!-- placement-e2e.sh: end -->"
 } >"$section"
-python3 - "$RESULTS" "$section" <<'PY'
-import os, re, sys
-results, section = sys.argv[1], open(sys.argv[2]).read()
-text = open(results).read() if os.path.exists(results) else ""
-pattern = re.compile(r"\n*<!-- placement-e2e.sh: begin -->.*?<!-- placement-e2e.sh: end -->\n?", re.S)
-text = pattern.sub("", text).rstrip("\n")
-open(results, "w").write((text + "\n\n" if text else "") + section)
-PY
+results_write_section "$RESULTS" placement-e2e.sh "$section"
 echo "placement-e2e: wrote $RESULTS" >&2
 if [[ -n "$OWN_TMP" ]]; then
   rm -rf "${OWN_TMP:?}"
