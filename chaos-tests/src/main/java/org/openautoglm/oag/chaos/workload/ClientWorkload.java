@@ -58,6 +58,7 @@ public final class ClientWorkload implements AutoCloseable {
   private final long seed;
   private final Supplier<TaskSpec> specs;
   private final Mix mix;
+  /** Guarded by itself, not by this object, whose lock {@link #stop} holds while it joins the clients. */
   private final Deque<String> shared = new ArrayDeque<>();
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean running;
@@ -274,19 +275,23 @@ public final class ClientWorkload implements AutoCloseable {
     return true;
   }
 
-  private synchronized void share(String taskId) {
-    shared.addLast(taskId);
-    if (shared.size() > SHARED_TASKS) {
-      shared.removeFirst();
+  private void share(String taskId) {
+    synchronized (shared) {
+      shared.addLast(taskId);
+      if (shared.size() > SHARED_TASKS) {
+        shared.removeFirst();
+      }
     }
   }
 
-  private synchronized String pickShared(Random random) {
-    if (shared.isEmpty()) {
-      return null;
+  private String pickShared(Random random) {
+    synchronized (shared) {
+      if (shared.isEmpty()) {
+        return null;
+      }
+      int skip = random.nextInt(shared.size());
+      return shared.stream().skip(skip).findFirst().orElseThrow();
     }
-    int skip = random.nextInt(shared.size());
-    return shared.stream().skip(skip).findFirst().orElseThrow();
   }
 
   private static String requestId(Random random) {
