@@ -7,8 +7,8 @@ import java.util.List;
  * What {@link RecoveryChecker} found.
  *
  * @param recoveries for each fault inject that recovered, in history order: the time from it
- *     to the first OK of a client op invoked after it
- * @param unrecovered injects after which no client op invoked later succeeded
+ *     to the first OK of a client write invoked after it
+ * @param unrecovered injects after which no client write invoked later succeeded
  * @param p50 the nearest-rank median of {@code recoveries}; zero when there are none
  * @param max the longest of {@code recoveries}; zero when there are none
  * @param worstAfterHeal the longest latency (OK time minus invoke time) of an op invoked

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import org.openautoglm.oag.chaos.failover.RoundResult;
 
 /**
@@ -107,19 +108,18 @@ public record AgentFaultsReport(String network, int exclusiveTasks, int availabl
 
   /** This run's line in a chaos run's summary; recovery is over every round, both modes. */
   public Outcome outcome(long seed) {
-    long[] times = rounds.stream().map(r -> {
-      OptionalLong a = r.allRunningMs(false);
-      OptionalLong e = r.allRunningMs(true);
-      return a.isPresent() && e.isPresent() ? OptionalLong.of(Math.max(a.getAsLong(), e.getAsLong()))
-          : a.isPresent() ? a : e;
-    }).filter(OptionalLong::isPresent).mapToLong(OptionalLong::getAsLong).sorted().toArray();
     String faults = figures().stream().map(f -> f.fault() + " " + f.rounds())
         .collect(Collectors.joining(", "))
         + (failedRounds.isEmpty() ? "" : " (" + failedRounds.size() + " rounds failed)");
     return new Outcome(AgentFaultsScenario.NAME, seed, faults, rounds.size() + failedRounds.size(), -1, -1,
         overlaps.size(), "-", "agent fault -> its tasks RUNNING elsewhere",
-        times.length == 0 ? -1 : times[(times.length + 1) / 2 - 1],
-        times.length == 0 ? -1 : times[times.length - 1], valid(), workDir);
+        median(rounds, AgentFaultsReport::allRunningMs), max(rounds, AgentFaultsReport::allRunningMs), valid(),
+        workDir);
+  }
+
+  /** Fault to the last of the round's tasks, of either mode, RUNNING elsewhere. */
+  private static OptionalLong allRunningMs(RoundResult r) {
+    return LongStream.concat(r.allRunningMs(false).stream(), r.allRunningMs(true).stream()).max();
   }
 
   /** Writes report.json and report.md into {@code dir}. */

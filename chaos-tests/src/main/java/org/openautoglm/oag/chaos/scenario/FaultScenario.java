@@ -20,6 +20,7 @@ import org.openautoglm.oag.chaos.check.StoredTask;
 import org.openautoglm.oag.chaos.check.SubmitChecker;
 import org.openautoglm.oag.chaos.cluster.ChaosCluster;
 import org.openautoglm.oag.chaos.cluster.ClusterSpec;
+import org.openautoglm.oag.chaos.cluster.Convergence;
 import org.openautoglm.oag.chaos.failover.EventLog;
 import org.openautoglm.oag.chaos.failover.OverlapCheck;
 import org.openautoglm.oag.chaos.cluster.FakeClock;
@@ -148,7 +149,7 @@ public final class FaultScenario {
       cluster.awaitReady(CLUSTER_WITHIN);
       ScenarioReport.Liveness liveness = agents ? ScenarioReport.Liveness.of(
           LivenessCheck.await(() -> readAll(client), LIVENESS_BOUND), LIVENESS_BOUND.toMillis()) : null;
-      ScenarioReport.Replicas replicas = ScenarioReport.Replicas.of(cluster.awaitConverged(CLUSTER_WITHIN));
+      Convergence replicas = cluster.awaitConverged(CLUSTER_WITHIN);
       long installs = cluster.views().values().stream().mapToLong(NodeView::snapshotInstalls).sum();
       List<Task> tasks = readAll(client);
       List<Op> ops = history.ops();

@@ -38,7 +38,7 @@ import org.openautoglm.oag.chaos.fault.LogFaults;
 public record ScenarioReport(String scenario, long seed, long durationSeconds, String network,
     List<String> notes, Map<String, Integer> faults, int notInjected, long ok, long fail, long info,
     Submits submits, Recovery recovery, Linearizability linearizability, Generations generations,
-    Replicas replicas, Fencing fencing, Liveness liveness, long snapshotInstalls, String workDir) {
+    Convergence replicas, Fencing fencing, Liveness liveness, long snapshotInstalls, String workDir) {
 
   /** Acknowledged submits against the final read ({@link SubmitResult}). */
   public record Submits(int requests, int stored, List<String> lost, List<String> duplicated,
@@ -86,17 +86,6 @@ public record ScenarioReport(String scenario, long seed, long durationSeconds, S
     }
   }
 
-  /** Every replica's digest at one applied index. */
-  public record Replicas(long appliedIndex, Map<String, String> digests) {
-    static Replicas of(Convergence c) {
-      return new Replicas(c.appliedIndex(), c.digests());
-    }
-
-    public boolean converged() {
-      return !digests.isEmpty() && digests.values().stream().distinct().count() == 1;
-    }
-  }
-
   /**
    * Generations at the tick sink: no two of an exclusive task alive at once; those of an
    * available task may be (a second instance may start while the first is cut off), and are
@@ -111,12 +100,18 @@ public record ScenarioReport(String scenario, long seed, long durationSeconds, S
     }
   }
 
+  /** Every replica had the same digest at the same applied index. */
+  @JsonProperty
+  public boolean converged() {
+    return replicas.sameDigest();
+  }
+
   /** Faults were injected, writes were acknowledged, and every check passed. */
   @JsonProperty
   public boolean valid() {
     return faults.values().stream().mapToInt(Integer::intValue).sum() > 0 && ok > 0 && submits.valid()
         && recovery.valid() && linearizability.valid() && generations.violations().isEmpty()
-        && replicas.converged() && (fencing == null || fencing.overlaps().isEmpty())
+        && replicas.sameDigest() && (fencing == null || fencing.overlaps().isEmpty())
         && (liveness == null || liveness.live())
         && snapshotInstalls >= faults.getOrDefault(LogFaults.LAG_FOLLOWER, 0);
   }
@@ -140,7 +135,7 @@ public record ScenarioReport(String scenario, long seed, long durationSeconds, S
         scenario, durationSeconds, network, seed, faultList(), ok, fail, info, submits.lost().size(),
         submits.duplicated().size(), fencing == null ? "-" : Integer.toString(fencing.overlaps().size()),
         linearizability.valid() ? "yes" : "NO", recovery.p50Ms() / 1000.0, recovery.maxMs() / 1000.0,
-        replicas.converged() ? "yes" : "NO", replicas.appliedIndex(), valid() ? "PASS" : "FAIL"));
+        replicas.sameDigest() ? "yes" : "NO", replicas.appliedIndex(), valid() ? "PASS" : "FAIL"));
     b.append(String.format("%nrequests %d, stored tasks %d, slowest acknowledged write after the last heal "
         + "%d ms (bound %d ms)%n", submits.requests(), submits.stored(), recovery.worstAfterHealMs(),
         recovery.boundMs()));
@@ -182,7 +177,7 @@ public record ScenarioReport(String scenario, long seed, long durationSeconds, S
     if (recovery.unrecovered() > 0) {
       b.append("faults after which no write was acknowledged again: ").append(recovery.unrecovered()).append('\n');
     }
-    if (!replicas.converged()) {
+    if (!replicas.sameDigest()) {
       b.append("digests at applied index ").append(replicas.appliedIndex()).append(": ")
           .append(replicas.digests()).append('\n');
     }
