@@ -424,9 +424,10 @@ def summary_agents(a):
 def summary_placements(a):
     samples, marks = load_run(a.dir)
     r = json.load(open(os.path.join(a.dir, "submit.json")))
-    window = between(samples, marks["submit-start"], marks["submit-end"])
+    window = between(samples, marks["sim-start"], marks["submit-end"])
     cores = leader_cores(window)
-    lead = leaders(window)
+    lead = leaders(between(samples, marks["submit-start"], marks["submit-end"]))
+    ramp = f"{marks['ramp'] - marks['sim-start']:.0f} s" if "ramp" in marks else "not all in time"
     # Fewer tasks than asked: the submits ran out of time, which at scale is a miss too.
     at_scale = a.agents >= a.target_agents and a.asked >= a.target_tasks
     complete = r["tasks"] >= a.asked
@@ -436,20 +437,20 @@ def summary_placements(a):
     rss = {n: rss_max(window, n) for n in nodes_of(window)}
     lines = [
         f"placements: {r['tasks']} tasks{'' if complete else f' (of {a.asked} asked: out of time)'} "
-        f"submitted by {r['clients']} clients to {a.agents} simulated agents "
-        f"(ramp-up {marks['ramp'] - marks['sim-start']:.0f} s); leader "
-        f"{' -> '.join(f'{n} (term {t})' for n, t in lead) or 'unknown'}",
-        f"committed            {r['placed']} of {r['tasks']} placed in {r['placementSeconds']:.1f} s: "
-        f"{r['placementsPerSecond']:.0f} placements/s, in {r['placementEntries']} PlaceTasks entries",
+        f"queued by {r['clients']} clients, then placed on {a.agents} simulated agents "
+        f"(ramp-up {ramp}); leader {' -> '.join(f'{n} (term {t})' for n, t in lead) or 'unknown'}",
+        f"committed            {r['placed']} of {r['tasks']} placed in {r['drainSeconds']:.1f} s: "
+        f"{r['drainPerSecond']:.0f} placements/s, in {r['placementEntries']} PlaceTasks entries",
         f"submitted            {r['submittedPerSecond']:.0f}/s in replicated time; {r['throughput']:.0f}/s "
-        f"acknowledged to the clients; {r['errors']} errors",
-        f"leader CPU           mean {fmt(mean(cores))}, p99 {fmt(pct(cores, 99))} cores while submitting and "
-        f"placing ({len(cores)} samples)",
+        f"acknowledged to the clients; {r['errors']} errors; first submitted to last placed "
+        f"{r['placementSeconds']:.1f} s",
+        f"leader CPU           mean {fmt(mean(cores))}, p99 {fmt(pct(cores, 99))} cores from the agents' start "
+        f"to the last placement ({len(cores)} samples)",
         f"other CPU            simulator mean {fmt(tree_cores(window, 'sim'))} cores, load generator "
         f"{fmt(tree_cores(window, 'submit'))} cores; {foreign_note(window)}",
         "RSS                  " + ", ".join(f"{n} {fmt(v, 0)}" for n, v in rss.items()) + " MiB (max while placing)",
-        target(complete and r["placementsPerSecond"] >= a.target_rate, at_scale, f"committed placements >= {a.target_rate}/s",
-               f"{r['placementsPerSecond']:.0f}/s ({scale})"),
+        target(complete and r["drainPerSecond"] >= a.target_rate, at_scale, f"committed placements >= {a.target_rate}/s",
+               f"{r['drainPerSecond']:.0f}/s ({scale})"),
     ]
     print("\n".join(lines))
 

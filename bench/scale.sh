@@ -13,13 +13,15 @@
 #             ramp-up (mean, p99), the agents' heartbeat ack latency and send lateness, the
 #             leader's own oag_lease_ack_delay, false and explained DOWN verdicts, RSS.
 #             Targets (at 10,000 agents, 1 s, 5 min): 0 false DOWN; the leader under one core.
-# placements  N simulated agents (--agents, default 1000, at the leader's heartbeat interval;
-#             they report whatever they are given RUNNING) in the background, then `oag bench
-#             submit --start --writes TASKS` (default 100000 tasks of 1 millicore and 1 MiB,
-#             C clients, default 64): committed placements/s and submitted/s from the
-#             replicated event times, as bench/placement-e2e.sh. Submitting stops after 10
-#             minutes (fewer tasks: reported, and a miss); every task submitted must then be
-#             placed within 5 minutes. Target (1,000 agents, 100,000 tasks): >= 5,000/s.
+# placements  `oag bench submit --start --writes TASKS` (default 100000 tasks of 1 millicore
+#             and 1 MiB, C clients, default 64) while no node exists, so every task waits;
+#             then N simulated agents (--agents, default 1000, at the leader's heartbeat
+#             interval; they report whatever they are given RUNNING) join and the placer
+#             drains the queue: committed placements/s from the first to the last
+#             task.scheduled, and submitted/s, from the replicated event times. Submitting
+#             stops after 10 minutes (fewer tasks: reported, and a miss); every task submitted
+#             must then be placed within 5 minutes. Target (1,000 agents, 100,000 tasks):
+#             >= 5,000/s.
 # footprint   `oag bench submit --writes TASKS` creates TASKS tasks (stored, never
 #             scheduled); after --settle (default 30s) each coordinator's RSS and heap used;
 #             then R times (--restarts, default 3) a follower is killed with SIGKILL and
@@ -38,8 +40,7 @@
 # minutes (default: the agents part the duration + 20, the others 40) and stops what it
 # started on any exit: the load, the sampler, then the cluster, by the pids recorded.
 # Only loopback addresses; needs the ports of deploy/local-cluster.sh free. The full-scale
-# defaults take about 8 + 17 + 6 minutes on 2 cores (placements: at the ~50/s that
-# bench/placement-e2e.sh measured, 10 minutes of submitting and the placing after them). OAG_JAVA_OPTS and OAG_COORDINATOR_ARGS
+# defaults take about 8 + 5 + 6 minutes on 2 cores. OAG_JAVA_OPTS and OAG_COORDINATOR_ARGS
 # pass through to the coordinators (deploy/local-cluster.sh; the load JVMs keep bin/oag's
 # defaults) and show in the recorded command line.
 set -euo pipefail
@@ -338,23 +339,29 @@ part_placements() {
   TITLE="committed placements with $AGENTS simulated agents"
   fresh_cluster
   start_sampler
-  say "placements: $AGENTS simulated agents in the background"
-  mark sim-start
-  # Runs until this part stops it, whatever the submit takes; --keep: no retirement at the end.
-  start_bounded sim "$OAG" bench agents -a "$ADDRESSES" --count "$AGENTS" --tasks-per-agent 0 \
-    --duration "$(($(left) + 60))s" --keep -o json >"$DIR/agents.json" 2>"$DIR/agents.log"
-  local sim=$BG
-  await_line "$DIR/agents.log" "agents have a session after" "$sim" "$(left)" || {
-    tail -n 20 "$DIR/agents.log" >&2
-    fail "the simulated agents never all had a session; logs in $DIR"
-  }
-  mark ramp
-  say "placements: $(grep -m1 -o "all .* agents have a session after .*" "$DIR/agents.log"); submitting $TASKS tasks"
+  # The queue first: every task is submitted while no node exists, so the placer's rate is
+  # measured on its own, not bounded by how fast the clients can submit (one log entry each).
+  say "placements: submitting $TASKS tasks with no agent yet"
   mark submit-start
   start_bounded submit "$OAG" bench submit -a "$ADDRESSES" --start --writes "$TASKS" \
     --clients "$CLIENTS" --warmup 0 --payload 0 --duration "${SUBMIT_LIMIT}s" --place-timeout "$PLACE_TIMEOUT" \
     -o json >"$DIR/submit.json" 2>"$DIR/submit.log"
-  await "$BG"
+  local submit=$BG
+  await_line "$DIR/submit.log" "waiting .* for the tasks to be placed" "$submit" "$(left)" || {
+    tail -n 20 "$DIR/submit.log" >&2
+    fail "oag bench submit ended before its tasks were queued; logs in $DIR"
+  }
+  mark sim-start
+  say "placements: tasks queued; $AGENTS simulated agents join"
+  # Runs until this part stops it, whatever the placing takes; --keep: no retirement at the end.
+  start_bounded sim "$OAG" bench agents -a "$ADDRESSES" --count "$AGENTS" --tasks-per-agent 0 \
+    --duration "$(($(left) + 60))s" --keep -o json >"$DIR/agents.json" 2>"$DIR/agents.log"
+  local sim=$BG
+  if await_line "$DIR/agents.log" "agents have a session after" "$sim" "$(left)"; then
+    mark ramp
+    say "placements: $(grep -m1 -o "all .* agents have a session after .*" "$DIR/agents.log")"
+  fi
+  await "$submit"
   mark submit-end
   if [[ $RC -ne 0 ]]; then
     tail -n 20 "$DIR/submit.log" >&2
@@ -363,7 +370,7 @@ part_placements() {
   stop_started
   python3 "$SCALE_PY" summary placements --dir "$DIR" --agents "$AGENTS" --asked "$TASKS" >"$DIR/summary.txt"
   cat "$DIR/summary.txt"
-  write_results "Method: \`oag bench agents --count $AGENTS --tasks-per-agent 0 --keep\` (leader's heartbeat interval; a simulated agent reports every allocation RUNNING at once and never ends it) on a fresh 3-process cluster, then, once every agent had a session, \`oag bench submit --start --writes $TASKS --clients $CLIENTS --warmup 0 --payload 0\`: tasks running \`true\`, 1 millicore and 1 MiB each, never restarted, placed wherever they fit. Placements/s = tasks / (last task.scheduled - first task.submitted), submitted/s = tasks / (last - first task.submitted), in the replicated time the leader stamps into the log (as bench/placement-e2e.sh). CPU and RSS: bench/scale.py's /proc samples while submitting and placing."
+  write_results "Method: on a fresh 3-process cluster, \`oag bench submit --start --writes $TASKS --clients $CLIENTS --warmup 0 --payload 0\` submits every task (\`true\`, 1 millicore and 1 MiB, never restarted) while no node exists, so all of them wait in the queue; then \`oag bench agents --count $AGENTS --tasks-per-agent 0 --keep\` (leader's heartbeat interval; a simulated agent reports every allocation RUNNING at once and never ends it) registers the fleet and the placer drains the queue. Committed placements/s = tasks / (last - first task.scheduled), in the replicated time the leader stamps into the log; the end-to-end rate (first task.submitted to last task.scheduled) is the clients' submit rate here, as bench/placement-e2e.sh measures it with placing concurrent. CPU and RSS: bench/scale.py's /proc samples from the agents' start to the last placement."
 }
 
 part_footprint() {

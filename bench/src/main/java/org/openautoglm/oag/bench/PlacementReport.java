@@ -11,19 +11,22 @@ import java.util.Set;
  * stamps into every log entry (an event's {@code time_ms}), so the client's clock and its
  * delays do not count. Placement is committed placements per second: the tasks scheduled,
  * over the time from the first {@code task.submitted} to the last {@code task.scheduled} of
- * the run's tasks (the first event of each kind per task). Immutable.
+ * the run's tasks (the first event of each kind per task). Where every task was submitted
+ * before any could be placed (no node yet), {@link #drainPerSecond()} is the placer's own
+ * rate: from the first {@code task.scheduled} to the last. Immutable.
  *
  * @param tasks the run's tasks
  * @param submitted how many of them have a {@code task.submitted} event
  * @param placed how many of them have a {@code task.scheduled} event
  * @param firstSubmittedMs replicated time of the first {@code task.submitted}; -1 when none
  * @param lastSubmittedMs replicated time of the last {@code task.submitted}; -1 when none
+ * @param firstScheduledMs replicated time of the first {@code task.scheduled}; -1 when none
  * @param lastScheduledMs replicated time of the last {@code task.scheduled}; -1 when none
  * @param placementEntries how many log entries (PlaceTasks commands) placed them: {@code
  *     placed / placementEntries} is how many one pass of the placement loop placed on average
  */
 public record PlacementReport(int tasks, int submitted, int placed, long firstSubmittedMs,
-    long lastSubmittedMs, long lastScheduledMs, int placementEntries) {
+    long lastSubmittedMs, long firstScheduledMs, long lastScheduledMs, int placementEntries) {
 
   /**
    * The report for the tasks {@code ids}, from the first {@code task.submitted} and {@code
@@ -37,6 +40,7 @@ public record PlacementReport(int tasks, int submitted, int placed, long firstSu
     int placed = 0;
     long firstSubmitted = Long.MAX_VALUE;
     long lastSubmitted = -1;
+    long firstScheduled = Long.MAX_VALUE;
     long lastScheduled = -1;
     for (String id : ids) {
       Long s = submittedAt.get(id);
@@ -48,12 +52,14 @@ public record PlacementReport(int tasks, int submitted, int placed, long firstSu
       Long p = scheduledAt.get(id);
       if (p != null) {
         placed++;
+        firstScheduled = Math.min(firstScheduled, p);
         lastScheduled = Math.max(lastScheduled, p);
         entries.add(scheduledIndex.getOrDefault(id, -1L));
       }
     }
     return new PlacementReport(ids.size(), submitted, placed,
-        submitted == 0 ? -1 : firstSubmitted, lastSubmitted, lastScheduled, entries.size());
+        submitted == 0 ? -1 : firstSubmitted, lastSubmitted, placed == 0 ? -1 : firstScheduled,
+        lastScheduled, entries.size());
   }
 
   /** Whether every task was placed. */
@@ -69,6 +75,19 @@ public record PlacementReport(int tasks, int submitted, int placed, long firstSu
   /** Tasks placed per second of {@link #placementSeconds()}; 0 when that is 0. */
   public double placementsPerSecond() {
     return rate(placed, placementSeconds());
+  }
+
+  /** From the first scheduled to the last; 0 when nothing was placed. */
+  public double drainSeconds() {
+    return placed == 0 ? 0 : (lastScheduledMs - firstScheduledMs) / 1000.0;
+  }
+
+  /**
+   * Tasks placed per second of {@link #drainSeconds()}: the placer's rate when the queue was
+   * full before the first placement; 0 when that is 0.
+   */
+  public double drainPerSecond() {
+    return rate(placed, drainSeconds());
   }
 
   /** From the first submitted to the last submitted; 0 when none was. */
@@ -88,7 +107,8 @@ public record PlacementReport(int tasks, int submitted, int placed, long firstSu
   /**
    * JSON-ready fields, added to {@code oag bench submit --start}'s (stable names): tasks,
    * submitted, placed, placementSeconds, placementsPerSecond, submitSeconds,
-   * submittedPerSecond, firstSubmittedMs, lastScheduledMs, placementEntries.
+   * submittedPerSecond, drainSeconds, drainPerSecond, firstSubmittedMs, firstScheduledMs,
+   * lastScheduledMs, placementEntries.
    */
   public Map<String, Object> fields() {
     Map<String, Object> f = new LinkedHashMap<>();
@@ -99,7 +119,10 @@ public record PlacementReport(int tasks, int submitted, int placed, long firstSu
     f.put("placementsPerSecond", placementsPerSecond());
     f.put("submitSeconds", submitSeconds());
     f.put("submittedPerSecond", submittedPerSecond());
+    f.put("drainSeconds", drainSeconds());
+    f.put("drainPerSecond", drainPerSecond());
     f.put("firstSubmittedMs", firstSubmittedMs);
+    f.put("firstScheduledMs", firstScheduledMs);
     f.put("lastScheduledMs", lastScheduledMs);
     f.put("placementEntries", placementEntries);
     return f;

@@ -20,6 +20,8 @@ class PlacementReportTest {
     assertThat(r.placementsPerSecond()).isEqualTo(2.0);
     assertThat(r.submitSeconds()).isEqualTo(0.5);
     assertThat(r.submittedPerSecond()).isEqualTo(8.0);
+    assertThat(r.drainSeconds()).isEqualTo(1.7);
+    assertThat(r.drainPerSecond()).isEqualTo(2.4);
     assertThat(r.fields()).containsEntry("tasks", 4).containsEntry("placed", 4)
         .containsEntry("firstSubmittedMs", 10_000L).containsEntry("lastScheduledMs", 12_000L)
         .containsEntry("placementEntries", 3);
@@ -41,6 +43,8 @@ class PlacementReportTest {
     PlacementReport r = PlacementReport.of(List.of("t1"), Map.of(), Map.of(), Map.of());
 
     assertThat(r.firstSubmittedMs()).isEqualTo(-1);
+    assertThat(r.firstScheduledMs()).isEqualTo(-1);
+    assertThat(r.drainPerSecond()).isZero();
     assertThat(r.placementsPerSecond()).isZero();
     assertThat(r.submittedPerSecond()).isZero();
     assertThat(r.placementEntries()).isZero();

@@ -301,6 +301,8 @@ final class BenchCommand {
     row(out, "placed", p.placed() + " of " + p.tasks() + " tasks; " + num(p.placementsPerSecond())
         + " placements/s (first submitted to last scheduled: " + num(p.placementSeconds())
         + " s, replicated time), in " + p.placementEntries() + " log entries");
+    row(out, "placing", num(p.drainPerSecond()) + " placements/s from the first scheduled to the last ("
+        + num(p.drainSeconds()) + " s; the placer's own rate where every task waited before the first)");
     row(out, "submitted", p.submitted() + " tasks at " + num(p.submittedPerSecond())
         + " tasks/s (first to last submitted: " + num(p.submitSeconds()) + " s, replicated time)");
   }

@@ -99,6 +99,7 @@ class BenchCommandTest extends CliTestSupport {
     assertEquals(4.3, j.get("placementsPerSecond").asDouble(), 1e-9);  // 3 / 0.7 s
     assertEquals(3, j.get("placementEntries").asInt(), r.out());     // indexes 21, 22, 23
     assertEquals(15.0, j.get("submittedPerSecond").asDouble(), 1e-9);  // 3 / 0.2 s
+    assertEquals(15.0, j.get("drainPerSecond").asDouble(), 1e-9);      // 3 / (1800 - 1600 ms)
     List<CreateTaskRequest> submits = fake.requests.stream()
         .filter(CreateTaskRequest.class::isInstance).map(CreateTaskRequest.class::cast).toList();
     assertEquals(3, submits.size());
