@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Event-driven: a pass runs when {@link #poke()}d (a task became pending, capacity was
  * freed, a node registered, an agent connected or was heard again after a silence), never on a timer; pokes during a pass
- * coalesce into one more round. A round goes through the whole wait queue in placement order
+ * coalesce into one more round once the current one ends. A round goes through the whole wait queue in placement order
  * (higher priority first, then first come), {@link #PASS_LIMIT} tasks per pass, so tasks that
  * fit nowhere never hide the ones behind them. A pass reads the replicated state into a snapshot (only nodes
  * whose agent has a session with this leader and was heard within the available TTL count as
@@ -99,14 +99,20 @@ final class PlacementLoop {
   }
 
   private void pass() {
-    again.set(false);
+    if (cursor == null) {
+      again.set(false);   // a round starts: it covers every poke so far
+    }
     PlaceTasks plan;
     boolean full;
     try {
-      List<TaskRecord> pending = active && raft.isLeader() ? raft.store().pendingTasks(cursor, PASS_LIMIT) : List.of();
+      StateStore store = raft.store();
+      // No node registered at all: nothing can be placed and no task's reason would change,
+      // so the queue is not read (a benchmark queues 100,000 tasks before any agent joins).
+      List<NodeRecord> nodes = active && raft.isLeader() ? store.nodes() : List.of();
+      List<TaskRecord> pending = nodes.isEmpty() ? List.of() : store.pendingTasks(cursor, PASS_LIMIT);
       full = pending.size() >= PASS_LIMIT;
       cursor = full ? pending.get(pending.size() - 1) : null;
-      plan = pending.isEmpty() ? PlaceTasks.getDefaultInstance() : decide(raft.store(), pending);
+      plan = pending.isEmpty() ? PlaceTasks.getDefaultInstance() : decide(store, nodes, pending);
     } catch (RuntimeException e) {
       LOG.warn("event=placement_pass_failed reason=\"{}\"", e.toString());
       plan = PlaceTasks.getDefaultInstance();
@@ -137,7 +143,10 @@ final class PlacementLoop {
     });
   }
 
-  /** Ends a pass; runs another if poked meanwhile, or to go on with the round's next tasks. */
+  /**
+   * Ends a pass; runs the round's next one, or at the end of a round a new round if poked
+   * since it started (a task it already passed may fit now).
+   */
   private void finish(boolean more) {
     scheduled.set(false);
     if (more || again.get()) {
@@ -197,14 +206,13 @@ final class PlacementLoop {
   }
 
   /**
-   * The plan for {@code pending} on the store's nodes: placements, and wait reasons for the
-   * tasks whose recorded message does not already say why they wait (none while no node is
-   * registered at all).
+   * The plan for {@code pending} on the {@code registered} nodes (at least one): placements,
+   * and wait reasons for the tasks whose recorded message does not already say why they wait.
    */
-  private PlaceTasks decide(StateStore store, List<TaskRecord> pending) {
+  private PlaceTasks decide(StateStore store, List<NodeRecord> registered, List<TaskRecord> pending) {
     List<NodeSnapshot> nodes = new ArrayList<>();
     long freshMs = FailoverSettings.of(store.meta().getCluster().getFailover()).availableTtlMs();
-    for (NodeRecord node : store.nodes()) {
+    for (NodeRecord node : registered) {
       NodeUsage used = store.used(node.getId());
       nodes.add(new NodeSnapshot(node.getId(), node.getStatus() == NodeStatus.UP && heardLately(node.getId(), freshMs),
           NodeStates.isEligible(node),
@@ -233,11 +241,6 @@ final class PlacementLoop {
       command.addPlacements(Placement.newBuilder().setTaskId(p.taskId()).setNode(p.node())
           .setExpectedVersion(t.getVersion())
           .setPreviousGeneration(t.hasAllocation() ? t.getAllocation().getGeneration() : 0));
-    }
-    if (nodes.isEmpty()) {
-      // No agent ever registered (a cluster used as a store, a benchmark): every task would
-      // wait for the same obvious reason, and recording it would double the log's writes.
-      return command.build();
     }
     long now = System.currentTimeMillis();
     plan.waiting().forEach((id, reason) -> {

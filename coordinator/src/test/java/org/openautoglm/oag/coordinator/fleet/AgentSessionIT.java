@@ -342,6 +342,24 @@ class AgentSessionIT {
         .allSatisfy(t -> assertThat(t.getMessage()).startsWith("insufficient memory")));
   }
 
+  @Test
+  void everyTaskQueuedBeforeAnyNodeExistsIsPlacedWhenOneJoins() {
+    int leader = cluster.awaitLeader();
+    int queued = PlacementLoop.PASS_LIMIT + PlacementLoop.PASS_LIMIT / 2;
+    for (int i = 0; i < queued; i++) {
+      submitSized(leader, "queued-" + i, 1, 1);
+    }
+    assertThat(cluster.node(leader).raft().store().pendingTasks(queued + 1)).hasSize(queued)
+        .allSatisfy(t -> assertThat(t.getMessage()).isEmpty());   // no wait reason written per task
+
+    agent = new TestAgent("one", "boot-1");
+    agent.register(cluster.channel(leader), 4000, 4096);
+    agent.connect(cluster.channel(leader), List.of());
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        cluster.node(leader).raft().store().pendingTasks(queued + 1)).isEmpty());
+  }
+
   private Task submitSized(int node, String name, int cpuMillis, long memoryMib) {
     CreateTaskRequest r = Requests.submit("it", name, name);
     return Requests.tasks(cluster.channel(node)).submit(r.toBuilder().setSpec(r.getSpec().toBuilder()
