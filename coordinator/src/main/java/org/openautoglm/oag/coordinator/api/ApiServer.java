@@ -41,6 +41,13 @@ import org.openautoglm.oag.coordinator.raft.RaftNode;
 public final class ApiServer implements AutoCloseable {
   /** Requests above this are refused by gRPC with RESOURCE_EXHAUSTED before any parsing. */
   public static final int MAX_INBOUND_BYTES = 4 << 20;
+  /**
+   * Every stream's HTTP/2 receive window, fixed: gRPC's default grows each window by
+   * bandwidth-delay probing (to 8 MiB), so one agent session of 10,000, or one client, could
+   * make the leader buffer megabytes it has not read yet. A heartbeat with a hundred
+   * allocations is about 10 KiB.
+   */
+  static final int FLOW_CONTROL_WINDOW_BYTES = 256 << 10;
 
   private static final Executor DIRECT = Runnable::run;
 
@@ -70,6 +77,7 @@ public final class ApiServer implements AutoCloseable {
     this.cluster = new ClusterEndpoint(raft, proposer, deadline, Clock.SYSTEM, peers, config.clusterId(), fanOut, fleet);
     this.server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.apiPort()))
         .maxInboundMessageSize(MAX_INBOUND_BYTES)
+        .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES)
         .callExecutor(ApiServer::callExecutor)
         .addService(ServerInterceptors.intercept(new TaskEndpoint(raft, proposer, deadline, reads, fleet, agents.logs()), metrics))
         .addService(ServerInterceptors.intercept(agents.endpoint(), metrics))
