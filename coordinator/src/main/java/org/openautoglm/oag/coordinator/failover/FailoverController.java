@@ -3,7 +3,10 @@ package org.openautoglm.oag.coordinator.failover;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
@@ -47,6 +50,12 @@ public final class FailoverController extends TickingLeaderService {
   private final FleetView fleet;
   private final LongSupplier nanoClock;
   private volatile long readyAtNanos;
+  /**
+   * UP nodes not heard since this leader became ready, listed by one pass over the nodes a
+   * TTL after that (null before); it only shrinks, as a node registering is heard at once.
+   * Ticks thread only.
+   */
+  private Set<String> neverHeard;
   private final Counter nodesDown;
   private final Counter availableMoves;
 
@@ -80,6 +89,7 @@ public final class FailoverController extends TickingLeaderService {
   @Override
   protected void started(long term) {
     readyAtNanos = nanoClock.getAsLong();
+    neverHeard = null;
   }
 
   /** One look at the fleet; proposes what the judge decides. */
@@ -88,27 +98,56 @@ public final class FailoverController extends TickingLeaderService {
     StateStore s = store.get();
     ClusterRecord cluster = s.meta().getCluster();
     FailoverSettings settings = FailoverSettings.of(cluster.getFailover());
-    Verdict verdict = SilenceJudge.judge(silences(s, settings), settings, cluster.getStormGuard().getOn());
+    Verdict verdict = SilenceJudge.judge(silences(s, settings), s.upNodeCount(), settings,
+        cluster.getStormGuard().getOn());
     if (!verdict.isEmpty()) {
       propose(verdict);
     }
   }
 
+  /**
+   * The UP nodes that may be silent, without going through the fleet: those the deadline queue
+   * has silent for the available TTL (a node heard before this leader was ready counts as
+   * silent only since then), and, a TTL after this leader became ready (an agent may still be
+   * looking for the new leader until then), those it never heard, silent since it was ready.
+   */
   private List<Silence> silences(StateStore s, FailoverSettings settings) {
     long sinceReadyMs = (nanoClock.getAsLong() - readyAtNanos) / 1_000_000;
-    List<Silence> up = new ArrayList<>();
-    for (NodeRecord node : s.nodes()) {
-      if (node.getStatus() != NodeStatus.UP) {
-        continue;
-      }
-      long age = fleet.heartbeatAgeMs(node.getId());
-      // Not heard since this leader became ready: no verdict at all until a full TTL has
-      // passed (an agent may still be looking for the new leader), then silent since then.
-      long silentMs = age >= 0 ? Math.min(age, sinceReadyMs) : sinceReadyMs >= settings.ttlMs() ? sinceReadyMs : 0;
-      boolean available = silentMs >= settings.availableTtlMs() && hasAvailableWork(s, node.getId());
-      up.add(new Silence(node.getId(), node.getBootId(), silentMs, available));
+    List<Silence> silent = new ArrayList<>();
+    if (sinceReadyMs < settings.availableTtlMs()) {
+      return silent;
     }
-    return up;
+    for (String id : fleet.silentFor(settings.availableTtlMs())) {
+      NodeRecord node = s.node(id).orElse(null);
+      if (node != null && node.getStatus() == NodeStatus.UP) {
+        silent.add(silence(s, settings, node, Math.min(fleet.heartbeatAgeMs(id), sinceReadyMs)));
+      }
+    }
+    if (sinceReadyMs < settings.ttlMs()) {
+      return silent;
+    }
+    if (neverHeard == null) {
+      neverHeard = new LinkedHashSet<>();
+      for (NodeRecord node : s.nodes()) {
+        if (node.getStatus() == NodeStatus.UP && fleet.heartbeatAgeMs(node.getId()) < 0) {
+          neverHeard.add(node.getId());
+        }
+      }
+    }
+    for (Iterator<String> it = neverHeard.iterator(); it.hasNext(); ) {
+      NodeRecord node = s.node(it.next()).orElse(null);
+      if (node == null || node.getStatus() != NodeStatus.UP || fleet.heartbeatAgeMs(node.getId()) >= 0) {
+        it.remove();
+      } else {
+        silent.add(silence(s, settings, node, sinceReadyMs));
+      }
+    }
+    return silent;
+  }
+
+  private static Silence silence(StateStore s, FailoverSettings settings, NodeRecord node, long silentMs) {
+    boolean available = silentMs >= settings.availableTtlMs() && hasAvailableWork(s, node.getId());
+    return new Silence(node.getId(), node.getBootId(), silentMs, available);
   }
 
   private static boolean hasAvailableWork(StateStore s, String node) {

@@ -43,10 +43,15 @@ final class SilenceJudge {
     }
   }
 
-  static Verdict judge(List<Silence> up, FailoverSettings settings, boolean guardOn) {
-    List<Silence> silent = up.stream().filter(s -> s.silentMs() >= settings.availableTtlMs()).toList();
-    int allowed = Math.max(1, (int) (up.size() * (long) settings.stormPercent() / 100));
-    String counted = silent.size() + " of " + up.size() + " nodes silent for " + settings.availableTtlMs()
+  /**
+   * @param candidates UP nodes that may be silent (every UP node not among them was heard
+   *     within the available TTL)
+   * @param upCount how many nodes are UP
+   */
+  static Verdict judge(List<Silence> candidates, int upCount, FailoverSettings settings, boolean guardOn) {
+    List<Silence> silent = candidates.stream().filter(s -> s.silentMs() >= settings.availableTtlMs()).toList();
+    int allowed = Math.max(1, (int) (upCount * (long) settings.stormPercent() / 100));
+    String counted = silent.size() + " of " + upCount + " nodes silent for " + settings.availableTtlMs()
         + " ms or more (more than " + allowed + ")";
     if (silent.size() > allowed) {
       return guardOn ? Verdict.NOTHING : new Verdict(List.of(), true, counted + ": declaring none down");
@@ -60,7 +65,7 @@ final class SilenceJudge {
       }
     }
     Boolean guard = guardOn ? Boolean.FALSE : null;
-    String reason = guardOn ? "heartbeats back: " + silent.size() + " of " + up.size() + " nodes silent" : "";
+    String reason = guardOn ? "heartbeats back: " + silent.size() + " of " + upCount + " nodes silent" : "";
     return new Verdict(verdicts, guard, reason);
   }
 }

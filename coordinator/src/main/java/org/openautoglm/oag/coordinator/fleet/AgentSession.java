@@ -11,6 +11,7 @@ import org.openautoglm.oag.agent.v1.AgentMessage;
 import org.openautoglm.oag.agent.v1.AllocationState;
 import org.openautoglm.oag.agent.v1.AllocationStatus;
 import org.openautoglm.oag.agent.v1.CoordinatorMessage;
+import org.openautoglm.oag.agent.v1.DesiredAllocation;
 import org.openautoglm.oag.agent.v1.DesiredSet;
 import org.openautoglm.oag.agent.v1.Heartbeat;
 import org.openautoglm.oag.agent.v1.HeartbeatAck;
@@ -45,7 +46,7 @@ final class AgentSession implements StreamObserver<AgentMessage> {
   private volatile String bootId = "";
   private volatile boolean attached;
   private boolean ended;              // guarded by this
-  private DesiredSet lastSent;        // guarded by this
+  private boolean desiredSent;        // guarded by this
   /** Observations the batcher settled, by allocation id; inbound thread only. */
   private Map<String, Observed> settled = Map.of();
 
@@ -163,14 +164,16 @@ final class AgentSession implements StreamObserver<AgentMessage> {
 
   /** Sends the node's desired set as replicated now, unless the agent already has the same one. */
   void pushDesiredSet() {
-    DesiredSet set = DesiredSets.of(ctx.store().meta().getAppliedIndex(), node, ctx.store().tasksOnNode(node));
-    synchronized (this) {
-      if (lastSent != null && lastSent.getAllocationsList().equals(set.getAllocationsList())) {
-        return;
+    synchronized (this) {   // one push at a time, so sets go out in the order they were read
+      long version = ctx.store().meta().getAppliedIndex();
+      List<DesiredAllocation> entries = ctx.fleet().desired(node).refresh(ctx.store().taskVersionsOnNode(node),
+          id -> ctx.store().task(id).orElse(null), !desiredSent);
+      desiredSent = true;
+      if (entries != null) {
+        send(CoordinatorMessage.newBuilder().setDesiredSet(
+            DesiredSet.newBuilder().setVersion(version).addAllAllocations(entries)));
       }
-      lastSent = set;
     }
-    send(CoordinatorMessage.newBuilder().setDesiredSet(set));
   }
 
   void requestLogs(LogRequest request) {

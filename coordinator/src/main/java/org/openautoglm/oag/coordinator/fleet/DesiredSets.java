@@ -1,5 +1,6 @@
 package org.openautoglm.oag.coordinator.fleet;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.openautoglm.oag.agent.v1.DesiredAllocation;
 import org.openautoglm.oag.agent.v1.DesiredSet;
@@ -30,13 +31,20 @@ final class DesiredSets {
   static DesiredSet of(long version, String node, List<TaskRecord> tasks) {
     DesiredSet.Builder set = DesiredSet.newBuilder().setVersion(version);
     for (TaskRecord task : tasks) {
-      for (AllocationRecord a : Migrations.liveAllocations(task)) {
-        if (a.getNode().equals(node)) {
-          set.addAllocations(allocation(task, a));
-        }
-      }
+      set.addAllAllocations(onNode(node, task));
     }
     return set.build();
+  }
+
+  /** {@code task}'s entries in the desired set of {@code node}: one per live allocation there (often none). */
+  static List<DesiredAllocation> onNode(String node, TaskRecord task) {
+    List<DesiredAllocation> here = new ArrayList<>(1);
+    for (AllocationRecord a : Migrations.liveAllocations(task)) {
+      if (a.getNode().equals(node)) {
+        here.add(allocation(task, a));
+      }
+    }
+    return here;
   }
 
   static DesiredAllocation allocation(TaskRecord task, AllocationRecord allocation) {

@@ -1,18 +1,22 @@
 package org.openautoglm.oag.coordinator.fleet;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 import org.openautoglm.oag.agent.v1.AllocationStatus;
 import org.openautoglm.oag.agent.v1.HostMetrics;
 import org.openautoglm.oag.agent.v1.ProcessMetrics;
 
 /**
  * The leader's in-memory table of its agents: who has a session now, when each node was
- * last heard from and its latest host and process metrics. Nothing here is replicated; a
+ * last heard from (also as a deadline queue, the longest silent first), its latest host and
+ * process metrics, and what its desired set was built from. Nothing here is replicated; a
  * leader that steps down {@linkplain #clear() clears} it and a new one starts empty (agents
  * reconnect and say hello within a heartbeat or two). Thread-safe.
  */
@@ -20,9 +24,21 @@ public final class Fleet implements FleetView {
 
   private record Heard(long atNanos, HostMetrics host, Map<String, ProcessMetrics> processes) {}
 
+  /** A node's place in the deadline queue: when it was last heard. */
+  private record HeardAt(long atNanos, String node) implements Comparable<HeardAt> {
+    @Override
+    public int compareTo(HeardAt o) {
+      int c = Long.compare(atNanos, o.atNanos);
+      return c != 0 ? c : node.compareTo(o.node);
+    }
+  }
+
   private final LongSupplier nanoClock;
   private final ConcurrentHashMap<String, AgentSession> sessions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Heard> heard = new ConcurrentHashMap<>();
+  /** Every node of {@link #heard} by the time it was last heard, longest ago first. */
+  private final ConcurrentSkipListSet<HeardAt> byAge = new ConcurrentSkipListSet<>();
+  private final ConcurrentHashMap<String, DesiredCache> desired = new ConcurrentHashMap<>();
   /** Allocation id -> node, for metric lookups by allocation. */
   private final ConcurrentHashMap<String, String> allocationNodes = new ConcurrentHashMap<>();
 
@@ -69,6 +85,11 @@ public final class Fleet implements FleetView {
     return List.copyOf(sessions.values());
   }
 
+  /** What {@code node}'s desired set was last built from, kept across its sessions. */
+  DesiredCache desired(String node) {
+    return desired.computeIfAbsent(node, DesiredCache::new);
+  }
+
   /** Records a heartbeat (or hello) of {@code node} now. */
   void heard(String node, HostMetrics host, List<AllocationStatus> allocations) {
     Map<String, ProcessMetrics> processes = new java.util.HashMap<>();
@@ -77,7 +98,8 @@ public final class Fleet implements FleetView {
         processes.put(s.getAllocationId(), s.getMetrics());
       }
     }
-    Heard before = heard.put(node, new Heard(nanoClock.getAsLong(), host, Map.copyOf(processes)));
+    Map<String, ProcessMetrics> latest = Map.copyOf(processes);
+    Heard before = record(node, old -> new Heard(nanoClock.getAsLong(), host, latest));
     if (before != null) {
       before.processes().keySet().stream().filter(id -> !processes.containsKey(id))
           .forEach(id -> allocationNodes.remove(id, node));
@@ -91,14 +113,31 @@ public final class Fleet implements FleetView {
    * one still silent before its first heartbeat).
    */
   void touch(String node) {
-    heard.compute(node, (n, h) -> h == null ? new Heard(nanoClock.getAsLong(), null, Map.of())
+    record(node, h -> h == null ? new Heard(nanoClock.getAsLong(), null, Map.of())
         : new Heard(nanoClock.getAsLong(), h.host(), h.processes()));
+  }
+
+  /** Replaces what is known of {@code node} with {@code next} of it, queue included; returns the old. */
+  private Heard record(String node, UnaryOperator<Heard> next) {
+    Heard[] before = new Heard[1];
+    heard.compute(node, (n, old) -> {   // one update of a node at a time: the queue stays in step
+      Heard now = next.apply(old);
+      if (old != null) {
+        byAge.remove(new HeardAt(old.atNanos(), n));
+      }
+      byAge.add(new HeardAt(now.atNanos(), n));
+      before[0] = old;
+      return now;
+    });
+    return before[0];
   }
 
   /** Forgets everything: this node no longer leads. Sessions must be ended by the caller. */
   void clear() {
     sessions.clear();
     heard.clear();
+    byAge.clear();
+    desired.clear();
     allocationNodes.clear();
   }
 
@@ -106,6 +145,19 @@ public final class Fleet implements FleetView {
   public long heartbeatAgeMs(String node) {
     Heard h = heard.get(node);
     return h == null ? -1 : Math.max(0, (nanoClock.getAsLong() - h.atNanos()) / 1_000_000);
+  }
+
+  @Override
+  public List<String> silentFor(long minMs) {
+    long heardBefore = nanoClock.getAsLong() - minMs * 1_000_000;
+    List<String> silent = new ArrayList<>();
+    for (HeardAt h : byAge) {
+      if (h.atNanos() > heardBefore) {
+        break;
+      }
+      silent.add(h.node());
+    }
+    return silent;
   }
 
   @Override

@@ -5,9 +5,13 @@ import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.openautoglm.oag.coordinator.CoordinatorException;
 import org.openautoglm.oag.coordinator.leader.LeaderService;
 import org.openautoglm.oag.coordinator.propose.Proposer;
@@ -33,18 +37,21 @@ public final class FleetController implements LeaderService, AutoCloseable {
   private final RaftNode raft;
   private final Proposer proposer;
   private final ScheduledExecutorService executor;
+  private final ScheduledExecutorService ackExecutor;
   private final SessionRelay relay;
   private final FleetContext context;
   private final AgentEndpoint endpoint;
+  /** Nodes whose desired set changed and is not yet pushed; {@link #pushQueued}: a push run is queued. */
+  private final Set<String> unpushed = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean pushQueued = new AtomicBoolean();
 
   public FleetController(RaftNode raft, Proposer proposer, FleetSettings settings, MeterRegistry meters) {
     this.raft = raft;
     this.proposer = proposer;
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "oag-fleet-" + raft.nodeId());
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor = thread("oag-fleet-" + raft.nodeId());
+    // Lease acks never wait behind a placement pass or a desired-set push: an agent whose acks
+    // stall gives its session up (1 s) and reconnects, which costs the leader more.
+    this.ackExecutor = thread("oag-lease-acks-" + raft.nodeId());
     Fleet fleet = new Fleet(System::nanoTime);
     this.relay = new SessionRelay(raft, executor);
     TransitionBatcher transitions = new TransitionBatcher(raft::store, proposer, executor, System::nanoTime,
@@ -83,13 +90,21 @@ public final class FleetController implements LeaderService, AutoCloseable {
       public java.util.concurrent.CompletableFuture<Void> confirm() {
         return raft.readBarrier();
       }
-    }, executor, System::nanoTime, Timer.builder("oag_lease_ack_delay").description(
+    }, ackExecutor, System::nanoTime, Timer.builder("oag_lease_ack_delay").description(
         "heartbeat receipt to ack, the leadership check included; an agent's lease margin is L minus this")
         .publishPercentiles(0.5, 0.99).register(meters));
     this.context = new FleetContext(raft, fleet, transitions, placer, logs, acks, settings);
     this.endpoint = new AgentEndpoint(this);
     raft.addApplyListener(this::applied);
     executor.scheduleWithFixedDelay(this::endForeignSessions, 200, 200, TimeUnit.MILLISECONDS);
+  }
+
+  private static ScheduledExecutorService thread(String name) {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** The gRPC AgentService to serve. */
@@ -134,11 +149,27 @@ public final class FleetController implements LeaderService, AutoCloseable {
 
   private void applied(AppliedChanges changes) {
     if (!changes.nodes().isEmpty()) {
-      executor.execute(() -> changes.nodes().forEach(node ->
-          context.fleet().session(node).ifPresent(AgentSession::pushDesiredSet)));
+      unpushed.addAll(changes.nodes());
+      if (pushQueued.compareAndSet(false, true)) {
+        executor.execute(this::pushDesiredSets);
+      }
     }
     if (changes.placementMayHelp()) {
       context.placer().poke();
+    }
+  }
+
+  /**
+   * One desired set per node touched since the last run, however many applied entries touched
+   * it: a push reads the node's whole set from the store, so pushing once per entry cost a
+   * node with many tasks one full read per placement while the placer was busy.
+   */
+  private void pushDesiredSets() {
+    pushQueued.set(false);  // before draining: a node added from here on queues another run
+    for (Iterator<String> it = unpushed.iterator(); it.hasNext(); ) {
+      String node = it.next();
+      it.remove();
+      context.fleet().session(node).ifPresent(AgentSession::pushDesiredSet);
     }
   }
 
@@ -167,6 +198,7 @@ public final class FleetController implements LeaderService, AutoCloseable {
   public void close() {
     endAll("the coordinator is shutting down");
     executor.shutdownNow();
+    ackExecutor.shutdownNow();
     relay.close();
   }
 }

@@ -1,5 +1,6 @@
 package org.openautoglm.oag.coordinator.fleet;
 
+import java.util.List;
 import java.util.Optional;
 import org.openautoglm.oag.agent.v1.HostMetrics;
 import org.openautoglm.oag.agent.v1.ProcessMetrics;
@@ -32,6 +33,11 @@ public interface FleetView {
     public Optional<ProcessMetrics> process(String allocationId) {
       return Optional.empty();
     }
+
+    @Override
+    public List<String> silentFor(long minMs) {
+      return List.of();
+    }
   };
 
   /** Milliseconds since this leader last heard from {@code node}; -1 when it has not. */
@@ -45,4 +51,10 @@ public interface FleetView {
 
   /** The latest metrics of a running allocation. */
   Optional<ProcessMetrics> process(String allocationId);
+
+  /**
+   * The nodes this leader has heard from but not for {@code minMs} or more, the longest
+   * silent first: the head of a deadline queue, so the cost is the silent nodes, not the fleet.
+   */
+  List<String> silentFor(long minMs);
 }

@@ -20,10 +20,7 @@ final class FleetQueries {
   static List<TaskRecord> tasksOnNode(TaskViews tasks, String node) {
     List<TaskRecord> out = new ArrayList<>();
     for (long seq : tasks.onNode(node)) {
-      TaskViews.Entry entry = tasks.entry(seq);
-      boolean here = entry != null && ((entry.load() != null && entry.load().node().equals(node))
-          || entry.oldNode().equals(node));
-      if (!here) {
+      if (!onNode(tasks.entry(seq), node)) {
         continue;
       }
       TaskRecord task = tasks.get(seq);  // re-checked: it may have changed since the entry was read
@@ -32,6 +29,26 @@ final class FleetQueries {
       }
     }
     return out;
+  }
+
+  /**
+   * The tasks {@link #tasksOnNode} would read, as their views have them, without reading a
+   * record: a caller that keeps what it built from each version reads only the changed ones.
+   */
+  static List<TaskVersion> versionsOnNode(TaskViews tasks, String node) {
+    List<TaskVersion> out = new ArrayList<>();
+    for (long seq : tasks.onNode(node)) {
+      TaskViews.Entry entry = tasks.entry(seq);
+      if (onNode(entry, node)) {
+        out.add(new TaskVersion(Keys.taskId(seq), entry.version()));
+      }
+    }
+    return out;
+  }
+
+  private static boolean onNode(TaskViews.Entry entry, String node) {
+    return entry != null && ((entry.load() != null && entry.load().node().equals(node))
+        || entry.oldNode().equals(node));
   }
 
   /**

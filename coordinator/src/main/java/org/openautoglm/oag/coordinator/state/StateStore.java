@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import org.openautoglm.oag.command.v1.BatchResult;
 import org.openautoglm.oag.command.v1.CommandBatch;
 import org.openautoglm.oag.command.v1.CommandResult;
@@ -231,15 +232,7 @@ public final class StateStore implements AutoCloseable {
    */
   public Optional<TaskRecord> task(String id) {
     long seq = Keys.seqOfTaskId(id);
-    if (seq < 0) {
-      return Optional.empty();
-    }
-    Lock lock = readLock();
-    try {
-      return Optional.ofNullable(tasks.get(seq));
-    } finally {
-      lock.unlock();
-    }
+    return seq < 0 ? Optional.empty() : read(() -> Optional.ofNullable(tasks.get(seq)));
   }
 
   /**
@@ -249,17 +242,17 @@ public final class StateStore implements AutoCloseable {
    */
   public TaskPage listTasks(TaskQuery query) {
     Objects.requireNonNull(query, "query");
-    Lock lock = readLock();
-    try {
-      return TaskLister.list(tasks, query);
-    } finally {
-      lock.unlock();
-    }
+    return read(() -> TaskLister.list(tasks, query));
   }
 
   /** Every registered node, sorted by id. */
   public List<NodeRecord> nodes() {
     return nodes.all();
+  }
+
+  /** How many registered nodes are UP; cheap (a counter the views keep). */
+  public int upNodeCount() {
+    return nodes.upCount();
   }
 
   public Optional<NodeRecord> node(String id) {
@@ -274,30 +267,28 @@ public final class StateStore implements AutoCloseable {
    */
   public List<TaskRecord> tasksOnNode(String node) {
     Objects.requireNonNull(node, "node");
-    Lock lock = readLock();
-    try {
-      return FleetQueries.tasksOnNode(tasks, node);
-    } finally {
-      lock.unlock();
-    }
+    return read(() -> FleetQueries.tasksOnNode(tasks, node));
   }
 
   /**
-   * Up to {@code limit} tasks waiting for a node (PENDING, or a migration's new instance) in
-   * placement order: higher priority first, then first come.
+   * The {@linkplain TaskVersion versions} of the tasks {@link #tasksOnNode} returns, from the
+   * views alone (read a changed one with {@link #task}: it may no longer be live there).
+   *
+   * @throws CoordinatorException.Overloaded the store was closed: retry
    */
+  public List<TaskVersion> taskVersionsOnNode(String node) {
+    Objects.requireNonNull(node, "node");
+    return read(() -> FleetQueries.versionsOnNode(tasks, node));
+  }
+
+  /** Up to {@code limit} tasks waiting for a node (PENDING, or a migration's new instance), in placement order. */
   public List<TaskRecord> pendingTasks(int limit) {
     return pendingTasks(null, limit);
   }
 
-  /** {@link #pendingTasks(int)} after {@code after} in that order (null: from the start). */
+  /** {@link #pendingTasks(int)} after {@code after} in placement order (null: from the start). */
   public List<TaskRecord> pendingTasks(TaskRecord after, int limit) {
-    Lock lock = readLock();
-    try {
-      return FleetQueries.pendingTasks(tasks, after, limit);
-    } finally {
-      lock.unlock();
-    }
+    return read(() -> FleetQueries.pendingTasks(tasks, after, limit));
   }
 
   /** What {@code node}'s live allocations use, by the accounting placements are checked with. */
@@ -315,14 +306,13 @@ public final class StateStore implements AutoCloseable {
    * @throws UncheckedIOException RocksDB could not be read
    */
   public List<EventRecord> events(long afterIndex, int afterPosition, int limit) {
-    Lock lock = readLock();
-    try {
-      return eventLog.read(rocks, afterIndex, afterPosition, limit);
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading events failed", e);
-    } finally {
-      lock.unlock();
-    }
+    return read(() -> {
+      try {
+        return eventLog.read(rocks, afterIndex, afterPosition, limit);
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading events failed", e);
+      }
+    });
   }
 
   public long taskCount() {
@@ -370,6 +360,16 @@ public final class StateStore implements AutoCloseable {
       return openLock();
     } catch (IllegalStateException e) {
       throw new CoordinatorException.Overloaded("the state store is being replaced or closed; retry");
+    }
+  }
+
+  /** {@code body} under {@link #readLock()}. */
+  private <T> T read(Supplier<T> body) {
+    Lock lock = readLock();
+    try {
+      return body.get();
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -72,11 +72,11 @@ final class TaskViews {
    * RocksDB. {@code queued}: the task waits for a node (PENDING, or a migration's new instance).
    */
   record Entry(TaskStatus status, String node, String name, long finishedAtMs, Load load, Load oldLoad,
-      int priority, boolean queued) {
+      int priority, boolean queued, long version) {
     static Entry of(TaskRecord task) {
       return new Entry(task.getStatus(), task.getNode(), task.getSpec().getName(), task.getFinishedAtMs(),
           Load.of(task), Load.ofOld(task), task.getSpec().getPriority(),
-          task.getStatus() == TaskStatus.PENDING || Migrations.needsNewInstance(task));
+          task.getStatus() == TaskStatus.PENDING || Migrations.needsNewInstance(task), task.getVersion());
     }
 
     /** The node of the migration's old allocation, or empty. */

@@ -61,6 +61,11 @@ class ApiMapperTest {
               .setGpuPercent(12).setGpuMemoryMib(2_048).build())
           : Optional.empty();
     }
+
+    @Override
+    public java.util.List<String> silentFor(long minMs) {
+      return minMs <= 250 ? java.util.List.of("n1") : java.util.List.of();
+    }
   };
 
   private static TaskSpec apiSpec() {

@@ -71,6 +71,12 @@ class FailoverControllerTest {
     public Optional<ProcessMetrics> process(String allocationId) {
       return Optional.empty();
     }
+
+    @Override
+    public List<String> silentFor(long minMs) {
+      return heardAtNanos.keySet().stream().filter(n -> heartbeatAgeMs(n) >= minMs)
+          .sorted(java.util.Comparator.comparingLong(heardAtNanos::get)).toList();
+    }
   };
 
   @BeforeEach

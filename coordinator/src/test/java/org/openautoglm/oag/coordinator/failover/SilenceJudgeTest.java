@@ -27,7 +27,7 @@ class SilenceJudgeTest {
 
   @Test
   void nodesHeardWithinTheAvailableTtlAreLeftAlone() {
-    Verdict v = SilenceJudge.judge(List.of(heard("a", 0), heard("b", 1_999), heard("c", 500)), S, false);
+    Verdict v = SilenceJudge.judge(List.of(heard("a", 0), heard("b", 1_999), heard("c", 500)), 3, S, false);
 
     assertThat(v.isEmpty()).isTrue();
   }
@@ -35,7 +35,7 @@ class SilenceJudgeTest {
   @Test
   void pastTheAvailableTtlOnlyAvailableWorkMovesAndPastTheTtlTheNodeIsDown() {
     Verdict v = SilenceJudge.judge(List.of(heard("a", 2_000), heard("b", 100), heard("c", 6_000),
-        new Silence("d", "boot-d", 3_000, false), heard("e", 0), heard("f", 0)), S, false);
+        new Silence("d", "boot-d", 3_000, false), heard("e", 0), heard("f", 0)), 6, S, false);
 
     assertThat(availableOnly(v)).containsExactly("a");
     assertThat(down(v)).containsExactly("c");
@@ -46,7 +46,7 @@ class SilenceJudgeTest {
 
   @Test
   void oneSilentNodeIsNeverAStormEvenInATwoNodeCluster() {
-    Verdict v = SilenceJudge.judge(List.of(heard("a", 10_000), heard("b", 0)), S, false);
+    Verdict v = SilenceJudge.judge(List.of(heard("a", 10_000)), 2, S, false);
 
     assertThat(down(v)).containsExactly("a");
     assertThat(v.stormGuard()).isNull();
@@ -56,8 +56,8 @@ class SilenceJudgeTest {
   void moreThanHalfTheNodesSilentAtOnceIsAStormNobodyIsDeclaredDown() {
     List<Silence> fleet = List.of(heard("a", 7_000), heard("b", 7_000), heard("c", 2_500), heard("d", 0));
 
-    Verdict on = SilenceJudge.judge(fleet, S, false);
-    Verdict stillOn = SilenceJudge.judge(fleet, S, true);
+    Verdict on = SilenceJudge.judge(fleet, 4, S, false);
+    Verdict stillOn = SilenceJudge.judge(fleet, 4, S, true);
 
     assertThat(on.nodes()).isEmpty();
     assertThat(on.stormGuard()).isTrue();
@@ -67,7 +67,7 @@ class SilenceJudgeTest {
 
   @Test
   void theGuardGoesOffWhenHeartbeatsReturnAndTheRealDeadAreThenDeclared() {
-    Verdict v = SilenceJudge.judge(List.of(heard("a", 9_000), heard("b", 0), heard("c", 0), heard("d", 0)), S, true);
+    Verdict v = SilenceJudge.judge(List.of(heard("a", 9_000)), 4, S, true);   // b, c, d heard lately
 
     assertThat(v.stormGuard()).isFalse();
     assertThat(v.stormReason()).isEqualTo("heartbeats back: 1 of 4 nodes silent");
