@@ -122,8 +122,11 @@ final class AgentSession implements StreamObserver<AgentMessage> {
     }
     long silentMs = ctx.fleet().heartbeatAgeMs(node);
     observe(heartbeat.getHost(), heartbeat.getAllocationsList());
-    if (silentMs >= 2 * ctx.settings().heartbeat().toMillis()) {
-      ctx.placer().poke();   // heard again after a silence: the scheduler may use it again
+    if (silentMs >= ctx.failover().availableTtlMs()) {
+      // Heard again after a silence long enough for placement to have left it out: it may be
+      // used again. (Two heartbeat intervals poked on most heartbeats of an agent beating
+      // slower than it was told, so 10,000 of them kept the placer running without a pause.)
+      ctx.placer().poke();
     }
     long seq = heartbeat.getSeq();
     long leaseMs = ctx.leaseMs();

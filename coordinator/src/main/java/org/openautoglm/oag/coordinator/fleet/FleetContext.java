@@ -15,6 +15,11 @@ record FleetContext(RaftNode raft, Fleet fleet, TransitionBatcher transitions, P
 
   /** L, as replicated: what every ack promises. */
   long leaseMs() {
-    return FailoverSettings.of(store().meta().getCluster().getFailover()).leaseMs();
+    return failover().leaseMs();
+  }
+
+  /** The replicated failover settings. */
+  FailoverSettings failover() {
+    return FailoverSettings.of(store().meta().getCluster().getFailover());
   }
 }

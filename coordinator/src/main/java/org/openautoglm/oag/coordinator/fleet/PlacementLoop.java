@@ -108,11 +108,13 @@ final class PlacementLoop {
       StateStore store = raft.store();
       // No node registered at all: nothing can be placed and no task's reason would change,
       // so the queue is not read (a benchmark queues 100,000 tasks before any agent joins).
-      List<NodeRecord> nodes = active && raft.isLeader() ? store.nodes() : List.of();
-      List<TaskRecord> pending = nodes.isEmpty() ? List.of() : store.pendingTasks(cursor, PASS_LIMIT);
+      // The nodes are read only for a queue that has tasks: a pass over an empty queue is cheap.
+      boolean noNode = store.upNodeCount() == 0 && store.nodes().isEmpty();
+      List<TaskRecord> pending = active && raft.isLeader() && !noNode
+          ? store.pendingTasks(cursor, PASS_LIMIT) : List.of();
       full = pending.size() >= PASS_LIMIT;
       cursor = full ? pending.get(pending.size() - 1) : null;
-      plan = pending.isEmpty() ? PlaceTasks.getDefaultInstance() : decide(store, nodes, pending);
+      plan = pending.isEmpty() ? PlaceTasks.getDefaultInstance() : decide(store, store.nodes(), pending);
     } catch (RuntimeException e) {
       LOG.warn("event=placement_pass_failed reason=\"{}\"", e.toString());
       plan = PlaceTasks.getDefaultInstance();
