@@ -47,6 +47,7 @@ final class AgentSession implements StreamObserver<AgentMessage> {
   private volatile boolean attached;
   private boolean ended;              // guarded by this
   private boolean desiredSent;        // guarded by this
+  private boolean pushWaiting;        // guarded by this: a push found the stream's buffer full
   /** Observations the batcher settled, by allocation id; inbound thread only. */
   private Map<String, Observed> settled = Map.of();
 
@@ -55,6 +56,7 @@ final class AgentSession implements StreamObserver<AgentMessage> {
     this.out = (ServerCallStreamObserver<CoordinatorMessage>) out;
     this.term = term;
     this.out.setOnCancelHandler(this::detach);   // only allowed before the call returns
+    this.out.setOnReadyHandler(this::onReady);
   }
 
   String node() {
@@ -165,9 +167,19 @@ final class AgentSession implements StreamObserver<AgentMessage> {
     }
   }
 
-  /** Sends the node's desired set as replicated now, unless the agent already has the same one. */
+  /**
+   * Sends the node's desired set as replicated now, unless the agent already has the same one.
+   * While the agent has not read what was sent before (the stream is not ready), the push
+   * waits for it to drain: a set is the whole state, so only the latest matters, and the
+   * leader buffers at most one behind a slow agent instead of every one it pushed.
+   */
   void pushDesiredSet() {
     synchronized (this) {   // one push at a time, so sets go out in the order they were read
+      if (!out.isReady()) {
+        pushWaiting = true;
+        return;
+      }
+      pushWaiting = false;
       long version = ctx.store().meta().getAppliedIndex();
       List<DesiredAllocation> entries = ctx.fleet().desired(node).refresh(ctx.store().taskVersionsOnNode(node),
           id -> ctx.store().task(id).orElse(null), !desiredSent);
@@ -176,6 +188,16 @@ final class AgentSession implements StreamObserver<AgentMessage> {
         send(CoordinatorMessage.newBuilder().setDesiredSet(
             DesiredSet.newBuilder().setVersion(version).addAllAllocations(entries)));
       }
+    }
+  }
+
+  private void onReady() {
+    boolean push;
+    synchronized (this) {
+      push = pushWaiting && !ended;
+    }
+    if (push) {
+      pushDesiredSet();
     }
   }
 
