@@ -305,6 +305,15 @@ run_part() {
   return "$rc"
 }
 
+# Marks "ramp" once every simulated agent of the simulator SIM has a session, and says so as
+# part NAME; a simulator that ends first, or the part's time running out, marks nothing.
+await_ramp() {  # NAME SIM
+  if await_line "$DIR/agents.log" "agents have a session after" "$2" "$(left)"; then
+    mark ramp
+    say "$1: $(grep -m1 -o "all .* agents have a session after .*" "$DIR/agents.log")"
+  fi
+}
+
 # ---------------------------------------------------------------------------------------------
 # The parts.
 
@@ -317,10 +326,7 @@ part_agents() {
   start_bounded sim "$OAG" bench agents -a "$ADDRESSES" --count "$COUNT" --interval "$INTERVAL" \
     --duration "${DURATION_S}s" --keep -o json >"$DIR/agents.json" 2>"$DIR/agents.log"
   local sim=$BG
-  if await_line "$DIR/agents.log" "agents have a session after" "$sim" "$(left)"; then
-    mark ramp
-    say "agents: $(grep -m1 -o "all .* agents have a session after .*" "$DIR/agents.log")"
-  fi
+  await_ramp agents "$sim"
   await "$sim"
   mark sim-end
   # 1: a false DOWN or an agent without a session, reported; anything else is no report.
@@ -356,11 +362,7 @@ part_placements() {
   # Runs until this part stops it, whatever the placing takes; --keep: no retirement at the end.
   start_bounded sim "$OAG" bench agents -a "$ADDRESSES" --count "$AGENTS" --tasks-per-agent 0 \
     --duration "$(($(left) + 60))s" --keep -o json >"$DIR/agents.json" 2>"$DIR/agents.log"
-  local sim=$BG
-  if await_line "$DIR/agents.log" "agents have a session after" "$sim" "$(left)"; then
-    mark ramp
-    say "placements: $(grep -m1 -o "all .* agents have a session after .*" "$DIR/agents.log")"
-  fi
+  await_ramp placements "$BG"
   await "$submit"
   mark submit-end
   if [[ $RC -ne 0 ]]; then
