@@ -93,7 +93,12 @@ final class PlacementLoop {
       return;
     }
     again.set(true);
-    if (scheduled.compareAndSet(false, true)) {
+    run();
+  }
+
+  /** Runs a pass unless one is under way; unlike {@link #poke}, no reason for a new round. */
+  private void run() {
+    if (active && scheduled.compareAndSet(false, true)) {
       executor.execute(this::pass);
     }
   }
@@ -151,7 +156,9 @@ final class PlacementLoop {
    */
   private void finish(boolean more) {
     scheduled.set(false);
-    if (more || again.get()) {
+    if (more) {
+      run();   // not a poke: going on with the round must not make the round run again
+    } else if (again.get()) {
       poke();
     }
   }
