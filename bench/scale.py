@@ -323,6 +323,11 @@ def leaders(samples):
     return out
 
 
+def leader_chain(lead):
+    """The leaders() pairs as text: "c1 (term 2) -> c3 (term 3)"."""
+    return " -> ".join(f"{n} (term {t})" for n, t in lead) or "unknown"
+
+
 def rss_max(window, node):
     values = [s["nodes"][node]["rss"] for s in window if node in s["nodes"] and s["nodes"][node].get("rss")]
     return max(values) / 1024 if values else None
@@ -395,7 +400,7 @@ def summary_agents(a):
     lines = [
         f"agents: {r['agents']} simulated agents, a heartbeat every {r['intervalMs']} ms each, "
         f"{r['durationSeconds']:.0f} s; ramp-up {fmt(r.get('rampUpSeconds'), 1, ' s')}; leader "
-        f"{' -> '.join(f'{n} (term {t})' for n, t in lead) or 'unknown'}",
+        f"{leader_chain(lead)}",
         f"sessions             {r['sessionsUp']} up at the end of {r['agents']}, {r['reconnects']} reconnects, "
         f"{r['heartbeatsPerSecond']:.0f} heartbeats/s",
         f"send lateness        p50 {fmt(r['lateP50Ms'], 1)} ms, p99 {fmt(r['lateP99Ms'], 1)} ms, max "
@@ -438,7 +443,7 @@ def summary_placements(a):
     lines = [
         f"placements: {r['tasks']} tasks{'' if complete else f' (of {a.asked} asked: out of time)'} "
         f"queued by {r['clients']} clients, then placed on {a.agents} simulated agents "
-        f"(ramp-up {ramp}); leader {' -> '.join(f'{n} (term {t})' for n, t in lead) or 'unknown'}",
+        f"(ramp-up {ramp}); leader {leader_chain(lead)}",
         f"committed            {r['placed']} of {r['tasks']} placed in {r['drainSeconds']:.1f} s: "
         f"{r['drainPerSecond']:.0f} placements/s, in {r['placementEntries']} PlaceTasks entries",
         f"submitted            {r['submittedPerSecond']:.0f}/s in replicated time; {r['throughput']:.0f}/s "

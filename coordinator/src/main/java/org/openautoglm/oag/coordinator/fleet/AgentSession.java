@@ -12,12 +12,12 @@ import org.openautoglm.oag.agent.v1.AllocationState;
 import org.openautoglm.oag.agent.v1.AllocationStatus;
 import org.openautoglm.oag.agent.v1.CoordinatorMessage;
 import org.openautoglm.oag.agent.v1.DesiredAllocation;
-import org.openautoglm.oag.agent.v1.DesiredSet;
 import org.openautoglm.oag.agent.v1.Heartbeat;
 import org.openautoglm.oag.agent.v1.HeartbeatAck;
 import org.openautoglm.oag.agent.v1.Hello;
 import org.openautoglm.oag.agent.v1.HostMetrics;
 import org.openautoglm.oag.agent.v1.LogRequest;
+import org.openautoglm.oag.coordinator.state.FailoverSettings;
 import org.openautoglm.oag.state.v1.NodeRecord;
 import org.openautoglm.oag.state.v1.NodeStatus;
 import org.slf4j.Logger;
@@ -124,14 +124,15 @@ final class AgentSession implements StreamObserver<AgentMessage> {
     }
     long silentMs = ctx.fleet().heartbeatAgeMs(node);
     observe(heartbeat.getHost(), heartbeat.getAllocationsList());
-    if (silentMs >= ctx.failover().availableTtlMs()) {
+    FailoverSettings failover = ctx.failover();
+    if (silentMs >= failover.availableTtlMs()) {
       // Heard again after a silence long enough for placement to have left it out: it may be
       // used again. (Two heartbeat intervals poked on most heartbeats of an agent beating
       // slower than it was told, so 10,000 of them kept the placer running without a pause.)
       ctx.placer().poke();
     }
     long seq = heartbeat.getSeq();
-    long leaseMs = ctx.leaseMs();
+    long leaseMs = failover.leaseMs();
     ctx.acks().afterLeadershipCheck(term, () -> send(CoordinatorMessage.newBuilder().setAck(
         HeartbeatAck.newBuilder().setSeq(seq).setLeaseMs(leaseMs))));
   }
@@ -185,8 +186,7 @@ final class AgentSession implements StreamObserver<AgentMessage> {
           id -> ctx.store().task(id).orElse(null), !desiredSent);
       desiredSent = true;
       if (entries != null) {
-        send(CoordinatorMessage.newBuilder().setDesiredSet(
-            DesiredSet.newBuilder().setVersion(version).addAllAllocations(entries)));
+        send(CoordinatorMessage.newBuilder().setDesiredSet(DesiredSets.of(version, entries)));
       }
     }
   }

@@ -27,13 +27,9 @@ final class DesiredSets {
 
   private DesiredSets() {}
 
-  /** The desired set of {@code node}, whose live tasks are {@code tasks}, stamped with {@code version}. */
-  static DesiredSet of(long version, String node, List<TaskRecord> tasks) {
-    DesiredSet.Builder set = DesiredSet.newBuilder().setVersion(version);
-    for (TaskRecord task : tasks) {
-      set.addAllAllocations(onNode(node, task));
-    }
-    return set.build();
+  /** A node's desired set of {@code entries} (its tasks' {@link #onNode}), stamped with {@code version}. */
+  static DesiredSet of(long version, List<DesiredAllocation> entries) {
+    return DesiredSet.newBuilder().setVersion(version).addAllAllocations(entries).build();
   }
 
   /** {@code task}'s entries in the desired set of {@code node}: one per live allocation there (often none). */

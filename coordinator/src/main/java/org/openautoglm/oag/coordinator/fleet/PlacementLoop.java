@@ -39,13 +39,15 @@ import org.slf4j.LoggerFactory;
  * the placements and, for every task that fits nowhere, the reason it waits.
  *
  * <p>Event-driven: a pass runs when {@link #poke()}d (a task became pending, capacity was
- * freed, a node registered, an agent connected or was heard again after a silence), never on a timer; pokes during a pass
- * coalesce into one more round once the current one ends. A round goes through the whole wait queue in placement order
- * (higher priority first, then first come), {@link #PASS_LIMIT} tasks per pass, so tasks that
- * fit nowhere never hide the ones behind them. A pass reads the replicated state into a snapshot (only nodes
- * whose agent has a session with this leader and was heard within the available TTL count as
- * up; live CPU comes from their latest heartbeat), decides with the pure {@link Scheduler#schedule} and proposes; apply re-checks
- * every placement, so a decision made on a slightly old view is skipped, never applied wrongly.
+ * freed, a node registered, an agent connected or was heard again after a silence), never on
+ * a timer; pokes during a round coalesce into one more round once the current one ends. A
+ * round goes through the whole wait queue in placement order (higher priority first, then
+ * first come), {@link #PASS_LIMIT} tasks per pass, so tasks that fit nowhere never hide the
+ * ones behind them. A pass reads the replicated state into a snapshot (only nodes whose agent
+ * has a session with this leader and was heard within the available TTL count as up; live CPU
+ * comes from their latest heartbeat), decides with the pure {@link Scheduler#schedule} and
+ * proposes; apply re-checks every placement, so a decision made on a slightly old view is
+ * skipped, never applied wrongly.
  */
 final class PlacementLoop {
   private static final Logger LOG = LoggerFactory.getLogger(PlacementLoop.class);
@@ -119,7 +121,7 @@ final class PlacementLoop {
           ? store.pendingTasks(cursor, PASS_LIMIT) : List.of();
       full = pending.size() >= PASS_LIMIT;
       cursor = full ? pending.get(pending.size() - 1) : null;
-      plan = pending.isEmpty() ? PlaceTasks.getDefaultInstance() : decide(store, store.nodes(), pending);
+      plan = pending.isEmpty() ? PlaceTasks.getDefaultInstance() : decide(store, pending);
     } catch (RuntimeException e) {
       LOG.warn("event=placement_pass_failed reason=\"{}\"", e.toString());
       plan = PlaceTasks.getDefaultInstance();
@@ -215,13 +217,13 @@ final class PlacementLoop {
   }
 
   /**
-   * The plan for {@code pending} on the {@code registered} nodes (at least one): placements,
+   * The plan for {@code pending} on the store's nodes (at least one): placements,
    * and wait reasons for the tasks whose recorded message does not already say why they wait.
    */
-  private PlaceTasks decide(StateStore store, List<NodeRecord> registered, List<TaskRecord> pending) {
+  private PlaceTasks decide(StateStore store, List<TaskRecord> pending) {
     List<NodeSnapshot> nodes = new ArrayList<>();
     long freshMs = FailoverSettings.of(store.meta().getCluster().getFailover()).availableTtlMs();
-    for (NodeRecord node : registered) {
+    for (NodeRecord node : store.nodes()) {
       NodeUsage used = store.used(node.getId());
       nodes.add(new NodeSnapshot(node.getId(), node.getStatus() == NodeStatus.UP && heardLately(node.getId(), freshMs),
           NodeStates.isEligible(node),

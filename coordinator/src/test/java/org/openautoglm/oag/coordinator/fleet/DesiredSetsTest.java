@@ -37,7 +37,7 @@ class DesiredSetsTest {
             .setStatus(AllocationStatus.ALLOC_RUNNING))
         .build();
 
-    DesiredSet set = DesiredSets.of(99, "a", List.of(task));
+    DesiredSet set = DesiredSets.of(99, DesiredSets.onNode("a", task));
 
     assertThat(set.getVersion()).isEqualTo(99);
     DesiredAllocation a = set.getAllocations(0);
@@ -76,19 +76,21 @@ class DesiredSetsTest {
         .setMigration(MigrationRecord.newBuilder().setFromNode("a").setMakeBeforeBreak(true).setOld(old))
         .build();
 
-    assertThat(DesiredSets.of(1, "a", List.of(task)).getAllocationsList()).singleElement().satisfies(d -> {
+    assertThat(DesiredSets.of(1, DesiredSets.onNode("a", task)).getAllocationsList()).singleElement().satisfies(d -> {
       assertThat(d.getAllocationId()).isEqualTo("T1.1");
       assertThat(d.getDesired()).isEqualTo(DesiredState.RUN);
     });
-    assertThat(DesiredSets.of(1, "b", List.of(task)).getAllocationsList()).singleElement().satisfies(d -> {
+    assertThat(DesiredSets.of(1, DesiredSets.onNode("b", task)).getAllocationsList()).singleElement().satisfies(d -> {
       assertThat(d.getAllocationId()).isEqualTo("T1.2");
       assertThat(d.getDesired()).isEqualTo(DesiredState.RUN);
       assertThat(d.getReadiness().getTcpPort()).isEqualTo(8080);
     });
 
     TaskRecord handedOver = task.toBuilder().setMigration(task.getMigration().toBuilder().setHandedOverAtMs(5)).build();
-    assertThat(DesiredSets.of(1, "a", List.of(handedOver)).getAllocations(0).getDesired()).isEqualTo(DesiredState.STOP);
-    assertThat(DesiredSets.of(1, "b", List.of(handedOver)).getAllocations(0).getDesired()).isEqualTo(DesiredState.RUN);
+    assertThat(DesiredSets.of(1, DesiredSets.onNode("a", handedOver)).getAllocations(0).getDesired())
+        .isEqualTo(DesiredState.STOP);
+    assertThat(DesiredSets.of(1, DesiredSets.onNode("b", handedOver)).getAllocations(0).getDesired())
+        .isEqualTo(DesiredState.RUN);
   }
 
   @Test
@@ -100,6 +102,7 @@ class DesiredSetsTest {
         .setMigration(MigrationRecord.newBuilder().setFromNode("a"))
         .build();
 
-    assertThat(DesiredSets.of(1, "a", List.of(task)).getAllocations(0).getDesired()).isEqualTo(DesiredState.STOP);
+    assertThat(DesiredSets.of(1, DesiredSets.onNode("a", task)).getAllocations(0).getDesired())
+        .isEqualTo(DesiredState.STOP);
   }
 }
